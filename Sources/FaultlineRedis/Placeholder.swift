@@ -1,0 +1,1 @@
+// FaultlineRedis: the module arrives with its issue; this file only keeps the target buildable until then.

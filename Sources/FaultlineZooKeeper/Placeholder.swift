@@ -1,0 +1,1 @@
+// FaultlineZooKeeper: the module arrives with its issue; this file only keeps the target buildable until then.

@@ -1,0 +1,1 @@
+// FaultlineStorageTests: tests arrive with the module; this file only keeps the target buildable until then.

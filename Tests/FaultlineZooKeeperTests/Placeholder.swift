@@ -1,0 +1,1 @@
+// FaultlineZooKeeperTests: tests arrive with the module; this file only keeps the target buildable until then.
