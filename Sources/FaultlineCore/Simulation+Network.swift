@@ -1,0 +1,170 @@
+/// Sending, connections and partitions: what the network does to messages.
+///
+/// Connections behave like TCP: opened on first send when both directions are up and the
+/// peer's process runs; reliable and FIFO per direction while they last. A cut in either
+/// direction breaks the connection silently (in-flight messages are lost, neither end is
+/// told); a crash or a close reaches the other end as `.disconnected` (the kernel's FIN or
+/// RST); a send on a dead socket after the partition healed draws an RST, so the sender
+/// hears `.disconnected` then. Connecting to a crashed process is refused the same way.
+extension Simulation {
+    @inlinable func send(_ message: Message, from a: NodeID, to b: NodeID) {
+        precondition(a != b, "a node does not send to itself over the network")
+        let l = network.link(a, b), p = network.pair(a, b)
+        if network.endDead[l] {
+            _messagesLost &+= 1
+            // Healed: the peer's kernel answers the stale socket's segment with an RST.
+            if network.canConnect(a, b) && nodes[b.index].status != .crashed {
+                network.endDead[l] = false
+                notifyDisconnected(a, peer: b, after: roundTrip(a, b))
+            }
+            return
+        }
+        if !network.open[p] {
+            guard network.canConnect(a, b) else {
+                // The SYN goes nowhere: the connect hangs until the sender's own timeout.
+                network.endDead[l] = true; _messagesLost &+= 1; return
+            }
+            if nodes[b.index].status == .crashed {
+                _messagesLost &+= 1
+                notifyDisconnected(a, peer: b, after: roundTrip(a, b))
+                return
+            }
+            network.generation[p] &+= 1
+            network.open[p] = true
+            network.endDead[network.link(b, a)] = false
+            network.lastArrival[l] = .zero
+            network.lastArrival[network.link(b, a)] = .zero
+        }
+        var arrival = now + network.latency(from: a, to: b).draw(&networkRandom)
+        if arrival < network.lastArrival[l] { arrival = network.lastArrival[l] }
+        if arrival < network.clogUntil[l] { arrival = network.clogUntil[l] }
+        network.lastArrival[l] = arrival
+        queue.push(.deliver(from: a, to: b, generation: network.generation[p], message: message), at: arrival)
+    }
+
+    func sendDatagram(_ message: Message, from a: NodeID, to b: NodeID) {
+        let faults = network.datagramFaults
+        let l = network.link(a, b)
+        if network.cut[l] || networkRandom.chance(faults.drop) { _messagesLost &+= 1; return }
+        let copies = networkRandom.chance(faults.duplicate) ? 2 : 1
+        for _ in 0..<copies {
+            var arrival = now + network.latency(from: a, to: b).draw(&networkRandom)
+            if networkRandom.chance(faults.reorder) {
+                arrival += networkRandom.duration(in: .zero...faults.reorderDelayMax)
+            }
+            if arrival < network.clogUntil[l] { arrival = network.clogUntil[l] }
+            queue.push(.datagram(from: a, to: b, message: message), at: arrival)
+        }
+    }
+
+    func disconnect(_ a: NodeID, from b: NodeID) {
+        let p = network.pair(a, b)
+        network.endDead[network.link(a, b)] = false
+        guard network.open[p] else { return }
+        closeConnection(a, b, reaching: b)
+    }
+
+    func hasConnection(_ a: NodeID, to b: NodeID) -> Bool {
+        network.open[network.pair(a, b)] || network.endDead[network.link(a, b)]
+    }
+
+    /// Closes an open connection; `survivor` hears of it if the FIN can reach it.
+    func closeConnection(_ a: NodeID, _ b: NodeID, reaching survivor: NodeID) {
+        let p = network.pair(a, b)
+        assert(network.open[p])
+        network.open[p] = false
+        network.generation[p] &+= 1
+        let closer = survivor == a ? b : a
+        if network.isCut(from: closer, to: survivor) {
+            network.endDead[network.link(survivor, closer)] = true
+        } else {
+            notifyDisconnected(survivor, peer: closer, after: network.latency(from: closer, to: survivor).draw(&networkRandom))
+        }
+    }
+
+    @usableFromInline func notifyDisconnected(_ node: NodeID, peer: NodeID, after delay: SimDuration) {
+        let p = network.pair(node, peer)
+        queue.push(.disconnected(node, peer: peer, incarnation: nodes[node.index].incarnation,
+                                 generation: network.generation[p]), at: now + delay)
+    }
+
+    @usableFromInline func roundTrip(_ a: NodeID, _ b: NodeID) -> SimDuration {
+        network.latency(from: a, to: b).draw(&networkRandom) + network.latency(from: b, to: a).draw(&networkRandom)
+    }
+
+    /// Breaks the pair's connection without telling either end (a partition).
+    func breakSilently(_ a: NodeID, _ b: NodeID) {
+        let p = network.pair(a, b)
+        guard network.open[p] else { return }
+        network.open[p] = false
+        network.generation[p] &+= 1
+        network.endDead[network.link(a, b)] = true
+        network.endDead[network.link(b, a)] = true
+    }
+
+    // MARK: partitions
+
+    /// Cuts the directed link: nothing from `a` reaches `b`. Breaks their connection.
+    public func cut(from a: NodeID, to b: NodeID) {
+        guard a != b, !network.cut[network.link(a, b)] else { return }
+        network.cut[network.link(a, b)] = true
+        breakSilently(a, b)
+        record(.control, node: a, from: nil, detail: "cut \(name(of: a))->\(name(of: b))", message: nil)
+    }
+
+    /// Cuts both directions between `a` and `b`.
+    public func cutBoth(_ a: NodeID, _ b: NodeID) { cut(from: a, to: b); cut(from: b, to: a) }
+
+    /// Cuts every link between `node` and every other node.
+    public func isolate(_ node: NodeID) {
+        for other in allNodes where other != node { cutBoth(node, other) }
+    }
+
+    /// Splits the nodes into groups that cannot reach each other. Nodes in no group keep
+    /// their links (clients left out of a split, say).
+    public func split(_ groups: [[NodeID]]) {
+        for (i, g) in groups.enumerated() {
+            for (j, h) in groups.enumerated() where i != j {
+                for a in g { for b in h { cut(from: a, to: b) } }
+            }
+        }
+    }
+
+    /// Splits `members` into a majority (the first ⌊n/2⌋+1 in the given order) and a minority;
+    /// returns (majority, minority).
+    @discardableResult
+    public func splitMajorityMinority(_ members: [NodeID]) -> (majority: [NodeID], minority: [NodeID]) {
+        let k = members.count / 2 + 1
+        let majority = Array(members.prefix(k)), minority = Array(members.dropFirst(k))
+        split([majority, minority])
+        return (majority, minority)
+    }
+
+    /// Two sides that cannot reach each other, both reaching `bridge` (Jepsen's bridge).
+    public func bridge(_ left: [NodeID], _ right: [NodeID], via bridge: NodeID) {
+        split([left.filter { $0 != bridge }, right.filter { $0 != bridge }])
+    }
+
+    /// Restores every cut link (connections that broke stay broken; ends reconnect).
+    public func heal() {
+        let wasCut = network.cutLinks
+        for (a, b) in wasCut { network.cut[network.link(a, b)] = false }
+        for i in 0..<network.clogUntil.count { network.clogUntil[i] = .zero }
+        record(.control, node: nil, from: nil, detail: "heal", message: nil)
+    }
+
+    /// Restores the links between two nodes.
+    public func heal(_ a: NodeID, _ b: NodeID) {
+        network.cut[network.link(a, b)] = false
+        network.cut[network.link(b, a)] = false
+        record(.control, node: a, from: b, detail: "heal \(name(of: a))<->\(name(of: b))", message: nil)
+    }
+
+    /// Slows the directed link: nothing sent on it arrives before `until` (FoundationDB's
+    /// clogging). Messages are delayed, never lost.
+    public func clog(from a: NodeID, to b: NodeID, until: SimTime) {
+        let l = network.link(a, b)
+        if network.clogUntil[l] < until { network.clogUntil[l] = until }
+        record(.control, node: a, from: b, detail: "clog \(name(of: a))->\(name(of: b)) until \(until)", message: nil)
+    }
+}
