@@ -94,6 +94,9 @@ public final class Simulation<Message: SimMessage> {
     /// The live actor of a node as its concrete type.
     public func actor<A>(_ node: NodeID, as type: A.Type) -> A? { nodes[node.index].actor as? A }
     public func status(of node: NodeID) -> NodeStatus { nodes[node.index].status }
+    /// A node's context, for drivers outside its actor: a test or a workload injecting an
+    /// operation at a chosen time. Effects are the node's own, as if its actor had acted.
+    public func context(_ node: NodeID) -> NodeContext<Message> { contexts[node.index] }
 
     /// Checks `check` after every event; the first non-nil answer stops the run as a violation.
     public func addInvariant(_ name: String, _ check: @escaping (Simulation<Message>) -> String?) {
