@@ -25,6 +25,12 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
     }
 
     /// Checks operations already paired (`History.pairs()` or an importer's).
+    ///
+    /// With `checkAllPartitions`, every key is searched in key order. Without it, the
+    /// search stops at the first key that fails; to find a cheap failure before an
+    /// expensive success (Porcupine runs keys in parallel for this), keys are searched in
+    /// rounds with a per-key step allowance that grows tenfold each round. The rounds are
+    /// deterministic, so the answer and report are the same on every run.
     public func check(pairs: [OperationPair]) throws(HistoryError) -> LinearizabilityReport {
         var groups: [String?: [Int]] = [:]
         for (i, p) in pairs.enumerated() { groups[model.partitionsByKey ? p.key : nil, default: []].append(i) }
@@ -35,28 +41,52 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
             case let (x?, y?): return x < y
             }
         }
-        var partitions: [LinearizabilityReport.Partition] = []
+        var prepared: [PreparedPartition] = []
+        for key in keys { prepared.append(try prepare(key: key, members: groups[key]!, pairs: pairs)) }
+
+        var results = [LinearizabilityReport.Partition?](repeating: nil, count: keys.count)
+        var failures = [LinearizabilityFailure?](repeating: nil, count: keys.count)
         var stepsLeft = budget.stepsMax
-        var failure: LinearizabilityFailure?
-        for key in keys {
-            let part = try checkPartition(key: key, members: groups[key]!, pairs: pairs, stepsMax: max(stepsLeft, 1))
-            stepsLeft -= part.partition.steps
-            partitions.append(part.partition)
-            if failure == nil, let f = part.failure { failure = f }
-            if part.partition.linearizable == false && !checkAllPartitions { break }
-            if stepsLeft <= 0 { break }
+        var allowance = checkAllPartitions || keys.count == 1 ? Int.max : Self.firstRoundSteps
+        search: while stepsLeft > 0 {
+            var open = false
+            for i in prepared.indices where results[i] == nil || (results[i]!.linearizable == nil && results[i]!.exhaustedAllowance) {
+                let limit = min(stepsLeft, allowance)
+                let (partition, failure) = run(prepared[i], pairs: pairs, stepsMax: limit)
+                stepsLeft -= partition.steps
+                results[i] = partition
+                failures[i] = failure
+                if partition.linearizable == false && !checkAllPartitions { break search }
+                if partition.exhaustedAllowance && limit < stepsLeft + partition.steps { open = true }
+                if stepsLeft <= 0 { break search }
+            }
+            if !open || allowance == Int.max { break }
+            allowance = allowance > Int.max / 10 ? Int.max : allowance * 10
         }
+        let partitions = results.compactMap { $0 }
         let verdict: Bool?
         if partitions.contains(where: { $0.linearizable == false }) { verdict = false }
         else if partitions.count < keys.count || partitions.contains(where: { $0.linearizable == nil }) { verdict = nil }
         else { verdict = true }
         return LinearizabilityReport(model: model.name, linearizable: verdict, operations: pairs.count,
-                                     partitions: partitions, failure: failure)
+                                     partitions: partitions, failure: failures.compactMap { $0 }.first)
     }
 
-    private func checkPartition(key: String?, members: [Int], pairs: [OperationPair], stepsMax: Int) throws(HistoryError)
-        -> (partition: LinearizabilityReport.Partition, failure: LinearizabilityFailure?) {
+    /// Steps each key may take in the first round when stopping at the first failure.
+    static var firstRoundSteps: Int { 1_000_000 }
+
+    private struct PreparedPartition {
+        var key: String?
+        var members: Int
+        var model: Model
+        var problem: SearchProblem<Model>
+        /// Search operation id -> index into the pairs.
+        var pairOf: [Int]
+    }
+
+    private func prepare(key: String?, members: [Int], pairs: [OperationPair]) throws(HistoryError) -> PreparedPartition {
         var problem = SearchProblem<Model>()
+        var model = self.model      // a fresh copy per partition: its intern tables start empty
         var pairOf: [Int] = []
         for i in members {
             let pair = pairs[i]
@@ -70,23 +100,29 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
             }
             pairOf.append(i)
         }
-        let (outcome, stats) = LinearizabilitySearch(model: model, problem: problem)
-            .run(stepsMax: stepsMax, memoEntriesMax: budget.memoEntriesMax)
+        return PreparedPartition(key: key, members: members.count, model: model, problem: problem, pairOf: pairOf)
+    }
+
+    private func run(_ p: PreparedPartition, pairs: [OperationPair], stepsMax: Int)
+        -> (partition: LinearizabilityReport.Partition, failure: LinearizabilityFailure?) {
+        var search = LinearizabilitySearch(model: p.model, problem: p.problem)
+        let (outcome, stats) = search.run(stepsMax: stepsMax, memoEntriesMax: budget.memoEntriesMax)
         var partition = LinearizabilityReport.Partition(
-            key: key, linearizable: nil, operations: members.count, searched: problem.count,
+            key: p.key, linearizable: nil, operations: p.members, searched: p.problem.count,
             steps: stats.steps, memoEntries: stats.memoEntries, linearization: [], unknownReason: nil)
         switch outcome {
         case .linearizable(let order):
             partition.linearizable = true
-            partition.linearization = order.map { pairs[pairOf[Int($0)]].invoke.index }
+            partition.linearization = order.map { pairs[p.pairOf[Int($0)]].invoke.index }
             return (partition, nil)
-        case .unknown(let reason, _):
+        case .unknown(let reason, let exhausted):
             partition.unknownReason = reason
+            partition.exhaustedAllowance = exhausted
             return (partition, nil)
         case .notLinearizable(let prefix, let blocked):
             partition.linearizable = false
-            let explainer = LinearizabilityExplainer(model: model, problem: problem, pairs: pairs, pairOf: pairOf)
-            return (partition, explainer.explain(key: key, prefix: prefix, blocked: blocked))
+            let explainer = LinearizabilityExplainer(model: search.model, problem: p.problem, pairs: pairs, pairOf: p.pairOf)
+            return (partition, explainer.explain(key: p.key, prefix: prefix, blocked: blocked))
         }
     }
 }
@@ -115,6 +151,9 @@ public struct LinearizabilityReport: Sendable {
         /// When linearizable: the history indices of the invocations, in a legal order.
         public var linearization: [Int]
         public var unknownReason: String?
+        /// True when the answer is unknown only because the step allowance ran out (a
+        /// later round with more steps may answer).
+        var exhaustedAllowance = false
     }
 
     public var steps: Int { partitions.reduce(0) { $0 + $1.steps } }

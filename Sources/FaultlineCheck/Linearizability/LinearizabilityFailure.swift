@@ -57,6 +57,7 @@ struct LinearizabilityExplainer<M: LinearizabilityModel> {
     static var shownStepsMax: Int { 12 }
 
     func explain(key: String?, prefix: [Int32], blocked: Int32) -> LinearizabilityFailure {
+        var model = self.model
         var state = model.initialState
         var steps: [LinearizabilityFailure.Step] = []
         var placed = Set<Int>()
@@ -85,12 +86,12 @@ struct LinearizabilityExplainer<M: LinearizabilityModel> {
                 }
             }
         }
-        let text = words(key: key, steps: steps, state: model.describe(state), blocked: blockedPair, candidates: candidates)
+        let text = words(model: model, key: key, steps: steps, state: model.describe(state), blocked: blockedPair, candidates: candidates)
         return LinearizabilityFailure(model: model.name, key: key, prefix: steps, state: model.describe(state),
                                       blocked: blockedPair, candidates: candidates, explanation: text)
     }
 
-    private func words(key: String?, steps: [LinearizabilityFailure.Step], state: String,
+    private func words(model: M, key: String?, steps: [LinearizabilityFailure.Step], state: String,
                        blocked: OperationPair?, candidates: [LinearizabilityFailure.Candidate]) -> String {
         let required = problem.required.filter { $0 }.count
         var t = "No linearizable order exists" + (key.map { " for key \(Value.ednQuoted($0))" } ?? "") + " under the \(model.name) model."

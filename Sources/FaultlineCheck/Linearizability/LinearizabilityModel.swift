@@ -26,10 +26,13 @@ public protocol LinearizabilityModel: Sendable {
     var partitionsByKey: Bool { get }
     var initialState: State { get }
     /// How one operation enters the search; throws for an operation the model does not
-    /// know (wrong `f`, malformed value), naming it.
-    func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<Input, Output>
+    /// know (wrong `f`, malformed value), naming it. Mutating so a model can intern
+    /// values (give each distinct value a small number) before the search starts.
+    mutating func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<Input, Output>
     /// The state after `input` answered `output` in `state`, or nil when impossible.
-    func step(_ state: State, _ input: Input, _ output: Output) -> State?
+    /// Must be a function of its arguments; it is mutating only so a model can cache
+    /// or intern the states it computes (each partition searches with its own copy).
+    mutating func step(_ state: State, _ input: Input, _ output: Output) -> State?
     /// A 64-bit hash of `state` for the search's memo table. The default uses `Hasher`;
     /// models with cheap states override it.
     func hash(_ state: State) -> UInt64

@@ -24,8 +24,8 @@ enum SearchOutcome: Sendable {
     /// No order exists. `prefix` is the longest legal order the search built, and
     /// `blocked` the completed operation it could not place before its completion.
     case notLinearizable(prefix: [Int32], blocked: Int32)
-    /// The budget ran out first.
-    case unknown(reason: String, prefix: [Int32])
+    /// The budget ran out first; `stepsExhausted` tells the step allowance from the memo limit.
+    case unknown(reason: String, stepsExhausted: Bool)
 }
 
 struct SearchStats: Sendable {
@@ -53,13 +53,17 @@ struct SearchStats: Sendable {
 ///   the search stops as soon as every completed operation is placed. This is exactly
 ///   Jepsen's meaning of `info` (took effect at some point after invocation, or never),
 ///   and it avoids Porcupine's work of placing every pending operation at the end;
-/// - the model is a generic parameter, so `step`, `==` and `hash` are specialised calls.
+/// - an operation that is legal now and changes no state (a read that matches, a cas
+///   whose comparison fails) is forced when it completed and skipped when optional; the
+///   argument is at the point in `run` where it happens;
+/// - the model is a generic parameter, so `step`, `==` and `hash` are specialised calls,
+///   and models intern values so states are small integers.
 struct LinearizabilitySearch<M: LinearizabilityModel> {
-    let model: M
+    var model: M
     let problem: SearchProblem<M>
 
     /// Runs the search; `stepsMax` bounds this partition's steps.
-    func run(stepsMax: Int, memoEntriesMax: Int) -> (SearchOutcome, SearchStats) {
+    mutating func run(stepsMax: Int, memoEntriesMax: Int) -> (SearchOutcome, SearchStats) {
         let n = problem.count
         var stats = SearchStats()
         guard problem.required.contains(true) else { return (.linearizable(order: []), stats) }
@@ -85,10 +89,14 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
         let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
         let zobrist = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
         let stackEntry = UnsafeMutablePointer<Int32>.allocate(capacity: n + 1)
+        // A forced frame placed an operation that, by the argument below, must be the
+        // next one if any order exists; when it fails, its whole configuration fails.
+        let stackForced = UnsafeMutablePointer<Bool>.allocate(capacity: n + 1)
         var memo = MemoTable<M.State>(words: words)
         defer {
             entryOp.deallocate(); entryMatch.deallocate(); next.deallocate(); prev.deallocate()
-            bits.deallocate(); zobrist.deallocate(); stackEntry.deallocate(); memo.deallocate()
+            bits.deallocate(); zobrist.deallocate(); stackEntry.deallocate(); stackForced.deallocate()
+            memo.deallocate()
         }
 
         var returnEntryOf = [Int32](repeating: -1, count: n)
@@ -107,6 +115,8 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
         var seed: UInt64 = 0x5EED_F417_11E5_0001
         for op in 0..<n { seed &+= 0x9E37_79B9_7F4A_7C15; zobrist[op] = mix64(seed) }
 
+        var model = self.model
+        defer { self.model = model }
         var remaining = problem.required.reduce(0) { $0 + ($1 ? 1 : 0) }
         var state = model.initialState
         var stackStates: [M.State] = []
@@ -126,22 +136,36 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                 while true {
                     stats.steps += 1
                     if stats.steps > stepsMax {
-                        return .unknown(reason: "step budget of \(stepsMax) exhausted", prefix: bestPrefix)
+                        return .unknown(reason: "step budget of \(stepsMax) exhausted", stepsExhausted: true)
                     }
+                    var configurationFails = false
                     let match = entryMatch[Int(e)]
                     if match != -2 {
                         // A call: try to linearize its operation now.
                         let op = Int(entryOp[Int(e)])
                         if let after = model.step(state, inputs[op], outputs[op]) {
+                            // Pruning, and why it is sound. Let C be the current configuration
+                            // and r this operation, legal now and leaving the state unchanged.
+                            // (1) r optional: any order from C + r is an order from C (r need
+                            //     not appear at all), so trying r here is never needed.
+                            // (2) r required: every operation that completed before r was
+                            //     invoked is already placed (its return would precede r's call
+                            //     in the list), so moving r from wherever a successful order
+                            //     puts it to the front breaks no real-time constraint, and as
+                            //     r changes no state the rest stays legal. So if C succeeds,
+                            //     C + r does: r is forced, and if C + r fails, C fails.
+                            let unchanged = after == state
+                            if unchanged && match == -1 { e = next[Int(e)]; continue }
                             let word = op >> 6, bit = UInt64(1) << UInt64(op & 63)
                             bits[word] |= bit
                             let h = (setHash ^ zobrist[op]) ^ (model.hash(after) &* 0x9E37_79B9_7F4A_7C15)
-                            if memo.insert(hash: h, bits: bits, state: after) {
+                            if unchanged || memo.insert(hash: h, bits: bits, state: after) {
                                 if memo.count > memoEntriesMax {
-                                    return .unknown(reason: "memo limit of \(memoEntriesMax) configurations reached", prefix: bestPrefix)
+                                    return .unknown(reason: "memo limit of \(memoEntriesMax) configurations reached", stepsExhausted: false)
                                 }
                                 setHash ^= zobrist[op]
                                 stackEntry[depth] = e
+                                stackForced[depth] = unchanged
                                 stackStates.append(state)
                                 depth += 1
                                 state = after
@@ -161,33 +185,38 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                                 continue
                             }
                             bits[word] &= ~bit
+                            // C + r was explored and failed; with r forced, so does C.
+                            configurationFails = unchanged
                         }
-                        e = next[Int(e)]
-                        continue
+                        if !configurationFails { e = next[Int(e)]; continue }
+                    } else {
+                        // A return whose operation is not linearized: C fails.
+                        assert(e != tail, "the tail is reached only after every required operation is placed")
+                        if bestIsCurrent { bestBlocked = entryOp[Int(e)]; bestIsCurrent = false }
                     }
-                    // A return whose operation is not linearized: undo the last choice.
-                    assert(e != tail, "the tail is reached only after every required operation is placed")
-                    if bestIsCurrent { bestBlocked = entryOp[Int(e)]; bestIsCurrent = false }
-                    if depth == 0 {
-                        return .notLinearizable(prefix: bestPrefix, blocked: bestBlocked)
+                    // Undo choices until one leaves alternatives to try.
+                    var forced = true
+                    while forced {
+                        if depth == 0 { return .notLinearizable(prefix: bestPrefix, blocked: bestBlocked) }
+                        depth -= 1
+                        let top = stackEntry[depth]
+                        forced = stackForced[depth]
+                        let op = Int(entryOp[Int(top)])
+                        state = stackStates.removeLast()
+                        bits[op >> 6] &= ~(UInt64(1) << UInt64(op & 63))
+                        setHash ^= zobrist[op]
+                        // Unlift in the reverse order of lifting.
+                        let m = entryMatch[Int(top)]
+                        if m >= 0 {
+                            next[Int(prev[Int(m)])] = m
+                            prev[Int(next[Int(m)])] = m
+                            remaining += 1
+                        }
+                        next[Int(prev[Int(top)])] = top
+                        prev[Int(next[Int(top)])] = top
+                        e = next[Int(top)]
                     }
-                    depth -= 1
-                    let top = stackEntry[depth]
-                    let op = Int(entryOp[Int(top)])
-                    state = stackStates.removeLast()
-                    bits[op >> 6] &= ~(UInt64(1) << UInt64(op & 63))
-                    setHash ^= zobrist[op]
-                    // Unlift in the reverse order of lifting.
-                    let m = entryMatch[Int(top)]
-                    if m >= 0 {
-                        next[Int(prev[Int(m)])] = m
-                        prev[Int(next[Int(m)])] = m
-                        remaining += 1
-                    }
-                    next[Int(prev[Int(top)])] = top
-                    prev[Int(next[Int(top)])] = top
                     bestIsCurrent = false
-                    e = next[Int(top)]
                 }
             }
         }

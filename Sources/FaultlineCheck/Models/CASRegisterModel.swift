@@ -1,16 +1,16 @@
 import FaultlineHistory
 
-/// What a register operation asked for.
+/// What a register operation asked for; values are the model's interned numbers.
 public enum RegisterInput: Sendable, Hashable {
     case read
-    case write(Value)
-    case cas(expected: Value, new: Value)
+    case write(Int32)
+    case cas(expected: Int32, new: Int32)
 }
 
 /// What a register answered.
 public enum RegisterOutput: Sendable, Hashable {
-    /// A read returned this value (nil: never written).
-    case read(Value)
+    /// A read returned this value (interned; 0 is nil: never written).
+    case read(Int32)
     /// A write took effect.
     case written
     /// A cas found the expected value and replaced it.
@@ -33,60 +33,82 @@ public enum FailedCASReading: String, Sendable, Hashable {
 
 /// A single register with read, write and compare-and-set (`:f :cas`, value `[old new]`),
 /// initially nil (never written). Jepsen's `cas-register`, the etcd corpus's model.
+///
+/// Values are interned: the state is the number of the value the register holds (0 for
+/// nil), so the search compares and hashes integers.
 public struct CASRegisterModel: LinearizabilityModel {
     public var failedCAS: FailedCASReading
+    var values = ValueTable()
     public init(failedCAS: FailedCASReading = .comparisonFailed) { self.failedCAS = failedCAS }
 
     public var name: String { "cas-register" }
-    public var initialState: Value { .null }
+    public var initialState: Int32 { 0 }
 
-    public func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<RegisterInput, RegisterOutput> {
-        try RegisterCalls.call(for: pair, model: name, allowsCAS: true, failedCAS: failedCAS)
+    public mutating func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<RegisterInput, RegisterOutput> {
+        try RegisterCalls.call(for: pair, model: name, allowsCAS: true, failedCAS: failedCAS, values: &values)
     }
 
     @inline(__always)
-    public func step(_ state: Value, _ input: RegisterInput, _ output: RegisterOutput) -> Value? {
+    public func step(_ state: Int32, _ input: RegisterInput, _ output: RegisterOutput) -> Int32? {
         RegisterCalls.step(state, input, output)
     }
 
-    public func hash(_ state: Value) -> UInt64 { RegisterCalls.hash(state) }
-    public func describe(_ state: Value) -> String { RegisterCalls.describe(state) }
-    public func describe(_ input: RegisterInput, _ output: RegisterOutput) -> String { RegisterCalls.describe(input, output) }
+    @inline(__always)
+    public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
+    public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }
+    public func describe(_ input: RegisterInput, _ output: RegisterOutput) -> String { RegisterCalls.describe(input, output, values) }
 }
 
 /// A plain read/write register (no cas), initially nil. Jepsen's `register`.
 public struct RegisterModel: LinearizabilityModel {
+    var values = ValueTable()
     public init() {}
     public var name: String { "register" }
-    public var initialState: Value { .null }
+    public var initialState: Int32 { 0 }
 
-    public func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<RegisterInput, RegisterOutput> {
-        try RegisterCalls.call(for: pair, model: name, allowsCAS: false, failedCAS: .didNotHappen)
+    public mutating func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<RegisterInput, RegisterOutput> {
+        try RegisterCalls.call(for: pair, model: name, allowsCAS: false, failedCAS: .didNotHappen, values: &values)
     }
 
     @inline(__always)
-    public func step(_ state: Value, _ input: RegisterInput, _ output: RegisterOutput) -> Value? {
+    public func step(_ state: Int32, _ input: RegisterInput, _ output: RegisterOutput) -> Int32? {
         RegisterCalls.step(state, input, output)
     }
 
-    public func hash(_ state: Value) -> UInt64 { RegisterCalls.hash(state) }
-    public func describe(_ state: Value) -> String { RegisterCalls.describe(state) }
-    public func describe(_ input: RegisterInput, _ output: RegisterOutput) -> String { RegisterCalls.describe(input, output) }
+    @inline(__always)
+    public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
+    public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }
+    public func describe(_ input: RegisterInput, _ output: RegisterOutput) -> String { RegisterCalls.describe(input, output, values) }
+}
+
+/// Distinct values numbered in order of first appearance; 0 is nil.
+struct ValueTable: Sendable {
+    private var ids: [Value: Int32] = [.null: 0]
+    private var values: [Value] = [.null]
+
+    mutating func id(_ v: Value) -> Int32 {
+        if let id = ids[v] { return id }
+        let id = Int32(values.count)
+        ids[v] = id; values.append(v)
+        return id
+    }
+
+    subscript(id: Int32) -> Value { values[Int(id)] }
 }
 
 /// The register models' shared rules.
 enum RegisterCalls {
-    static func call(for pair: OperationPair, model: String, allowsCAS: Bool,
-                     failedCAS: FailedCASReading) throws(HistoryError) -> ModelCall<RegisterInput, RegisterOutput> {
+    static func call(for pair: OperationPair, model: String, allowsCAS: Bool, failedCAS: FailedCASReading,
+                     values: inout ValueTable) throws(HistoryError) -> ModelCall<RegisterInput, RegisterOutput> {
         switch pair.f {
         case "read":
             // A read that failed or never answered changes nothing and constrains nothing:
             // with an unknown answer it is legal in every state, so leaving it out cannot
             // change whether an order exists.
             guard pair.outcome == .ok, let c = pair.completion else { return .omitted }
-            return .required(.read, .read(c.value))
+            return .required(.read, .read(values.id(c.value)))
         case "write":
-            let input = RegisterInput.write(pair.invoke.value)
+            let input = RegisterInput.write(values.id(pair.invoke.value))
             switch pair.outcome {
             case .ok: return .required(input, .written)
             case .info, .invoke: return .optional(input, .written)
@@ -96,7 +118,7 @@ enum RegisterCalls {
             guard case .list(let items) = pair.invoke.value, items.count == 2 else {
                 throw ModelErrors.badValue(pair, model: model, expected: "[expected new]", found: pair.invoke.value)
             }
-            let input = RegisterInput.cas(expected: items[0], new: items[1])
+            let input = RegisterInput.cas(expected: values.id(items[0]), new: values.id(items[1]))
             switch pair.outcome {
             case .ok: return .required(input, .swapped)
             case .info, .invoke: return .optional(input, .unknown)
@@ -108,7 +130,7 @@ enum RegisterCalls {
     }
 
     @inline(__always)
-    static func step(_ state: Value, _ input: RegisterInput, _ output: RegisterOutput) -> Value? {
+    static func step(_ state: Int32, _ input: RegisterInput, _ output: RegisterOutput) -> Int32? {
         switch input {
         case .read:
             if case .read(let v) = output { return v == state ? state : nil }
@@ -124,30 +146,18 @@ enum RegisterCalls {
         }
     }
 
-    @inline(__always)
-    static func hash(_ state: Value) -> UInt64 {
-        switch state {
-        case .null: return 0x6A09_E667_F3BC_C908
-        case .int(let i): return mix64(UInt64(bitPattern: i))
-        case .bool(let b): return b ? 0xBB67_AE85_84CA_A73B : 0x3C6E_F372_FE94_F82B
-        default:
-            var h = Hasher(); h.combine(state)
-            return UInt64(bitPattern: Int64(h.finalize()))
-        }
-    }
-
     static func describe(_ state: Value) -> String {
         state == .null ? "register never written (nil)" : "register holds \(state)"
     }
 
-    static func describe(_ input: RegisterInput, _ output: RegisterOutput) -> String {
+    static func describe(_ input: RegisterInput, _ output: RegisterOutput, _ values: ValueTable) -> String {
         switch (input, output) {
-        case (.read, .read(let v)): return "read -> \(v)"
+        case (.read, .read(let v)): return "read -> \(values[v])"
         case (.read, _): return "read"
-        case (.write(let v), _): return "write \(v)"
-        case (.cas(let e, let n), .swapped): return "cas \(e) -> \(n) succeeded"
-        case (.cas(let e, let n), .compareFailed): return "cas \(e) -> \(n) found another value"
-        case (.cas(let e, let n), _): return "cas \(e) -> \(n) (outcome unknown)"
+        case (.write(let v), _): return "write \(values[v])"
+        case (.cas(let e, let n), .swapped): return "cas \(values[e]) -> \(values[n]) succeeded"
+        case (.cas(let e, let n), .compareFailed): return "cas \(values[e]) -> \(values[n]) found another value"
+        case (.cas(let e, let n), _): return "cas \(values[e]) -> \(values[n]) (outcome unknown)"
         }
     }
 }

@@ -1,45 +1,70 @@
 import FaultlineHistory
 
-/// What a key-value operation asked for.
-public enum KVInput: Sendable, Hashable {
-    case get
+/// A key-value operation as the history states it.
+public enum KVRequest: Sendable, Hashable {
+    /// A get that returned this string.
+    case get(String)
     case put(String)
     case append(String)
 }
 
-/// What a key-value operation answered.
-public enum KVOutput: Sendable, Hashable {
-    /// A get returned this string.
-    case value(String)
-    /// A put or append took effect.
-    case done
+/// What a key-value operation asked for and answered, with strings interned
+/// (numbered by the model; 0 is the empty string).
+public enum KVInput: Sendable, Hashable {
+    /// A get that returned this string.
+    case get(Int32)
+    case put(Int32)
+    case append(Int32)
 }
 
 /// A string-valued key-value store with `:get`, `:put` and `:append` (concatenation),
 /// checked one key at a time. A missing key reads as the empty string, as in Porcupine's
 /// kv model and the kv corpus; a get answered nil is read the same way.
+///
+/// The state is a node of `KVStrings`: appends cost O(1) and equal strings are the
+/// same node however they were built, so the search never copies or hashes a string.
 public struct KVModel: LinearizabilityModel {
+    var strings = KVStrings()
     public init() {}
     public var name: String { "kv" }
-    public var initialState: String { "" }
+    public var initialState: Int32 { 0 }
 
-    public func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<KVInput, KVOutput> {
-        try KVCalls.call(for: pair, model: name)
-    }
-
-    @inline(__always)
-    public func step(_ state: String, _ input: KVInput, _ output: KVOutput) -> String? {
-        switch input {
-        case .get:
-            if case .value(let v) = output { return v == state ? state : nil }
-            return state
-        case .put(let v): return v
-        case .append(let v): return state + v
+    public mutating func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<KVInput, Void> {
+        func intern(_ r: KVRequest) -> KVInput {
+            switch r {
+            case .get(let s): return .get(strings.valueID(s))
+            case .put(let s): return .put(strings.valueID(s))
+            case .append(let s): return .append(strings.valueID(s))
+            }
+        }
+        switch try KVCalls.call(for: pair, model: name) {
+        case .required(let r, _): return .required(intern(r), ())
+        case .optional(let r, _): return .optional(intern(r), ())
+        case .omitted: return .omitted
         }
     }
 
-    public func describe(_ state: String) -> String { "key holds \(Value.ednQuoted(state))" }
-    public func describe(_ input: KVInput, _ output: KVOutput) -> String { KVCalls.describe(input, output) }
+    @inline(__always)
+    public mutating func step(_ state: Int32, _ input: KVInput, _ output: Void) -> Int32? {
+        switch input {
+        case .get(let v): return strings.holds(state, v) ? state : nil
+        case .put(let v): return strings.put(v)
+        case .append(let v): return strings.append(state, v)
+        }
+    }
+
+    @inline(__always)
+    public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
+    public func describe(_ state: Int32) -> String { "key holds \(quoted(strings.string(of: state)))" }
+    public func describe(_ input: KVInput, _ output: Void) -> String {
+        switch input {
+        case .get(let v): return "get -> \(quoted(strings.values[Int(v)]))"
+        case .put(let v): return "put \(quoted(strings.values[Int(v)]))"
+        case .append(let v): return "append \(quoted(strings.values[Int(v)]))"
+        }
+    }
+
+    private func quoted(_ bytes: [UInt8]) -> String { Value.ednQuoted(String(decoding: bytes, as: UTF8.self)) }
 }
 
 /// The same store with every key in one state, checked without partitioning: slower,
@@ -53,26 +78,24 @@ public struct KVMapModel: LinearizabilityModel {
 
     public struct Input: Sendable, Hashable {
         public var key: String
-        public var op: KVInput
+        public var request: KVRequest
     }
 
-    public func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<Input, KVOutput> {
+    public func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<Input, Void> {
         guard let key = pair.key else {
             throw HistoryError(operationIndex: pair.invoke.index, "the kv model needs a :key on every operation")
         }
         switch try KVCalls.call(for: pair, model: name) {
-        case .required(let i, let o): return .required(Input(key: key, op: i), o)
-        case .optional(let i, let o): return .optional(Input(key: key, op: i), o)
+        case .required(let r, _): return .required(Input(key: key, request: r), ())
+        case .optional(let r, _): return .optional(Input(key: key, request: r), ())
         case .omitted: return .omitted
         }
     }
 
-    public func step(_ state: [String: String], _ input: Input, _ output: KVOutput) -> [String: String]? {
+    public func step(_ state: [String: String], _ input: Input, _ output: Void) -> [String: String]? {
         let current = state[input.key] ?? ""
-        switch input.op {
-        case .get:
-            if case .value(let v) = output { return v == current ? state : nil }
-            return state
+        switch input.request {
+        case .get(let v): return v == current ? state : nil
         case .put(let v):
             var s = state; s[input.key] = v; return s
         case .append(let v):
@@ -83,7 +106,7 @@ public struct KVMapModel: LinearizabilityModel {
     public func describe(_ state: [String: String]) -> String {
         "{" + state.keys.sorted().map { "\(Value.ednQuoted($0)) \(Value.ednQuoted(state[$0]!))" }.joined(separator: ", ") + "}"
     }
-    public func describe(_ input: Input, _ output: KVOutput) -> String { "\(input.key): " + KVCalls.describe(input.op, output) }
+    public func describe(_ input: Input, _ output: Void) -> String { "\(input.key): " + KVCalls.describe(input.request) }
 }
 
 enum KVCalls {
@@ -95,30 +118,29 @@ enum KVCalls {
         }
     }
 
-    static func call(for pair: OperationPair, model: String) throws(HistoryError) -> ModelCall<KVInput, KVOutput> {
-        let input: KVInput
+    static func call(for pair: OperationPair, model: String) throws(HistoryError) -> ModelCall<KVRequest, Void> {
+        let request: KVRequest
         switch pair.f {
         case "get":
             // As for register reads: an unanswered get constrains nothing.
             guard pair.outcome == .ok, let c = pair.completion else { return .omitted }
-            return .required(.get, .value(try string(c.value, pair, model: model, completion: true)))
-        case "put": input = .put(try string(pair.invoke.value, pair, model: model, completion: false))
-        case "append": input = .append(try string(pair.invoke.value, pair, model: model, completion: false))
+            return .required(.get(try string(c.value, pair, model: model, completion: true)), ())
+        case "put": request = .put(try string(pair.invoke.value, pair, model: model, completion: false))
+        case "append": request = .append(try string(pair.invoke.value, pair, model: model, completion: false))
         default: throw ModelErrors.unknown(pair, model: model, known: ["get", "put", "append"])
         }
         switch pair.outcome {
-        case .ok: return .required(input, .done)
+        case .ok: return .required(request, ())
         case .fail: return .omitted
-        case .info, .invoke: return .optional(input, .done)
+        case .info, .invoke: return .optional(request, ())
         }
     }
 
-    static func describe(_ input: KVInput, _ output: KVOutput) -> String {
-        switch (input, output) {
-        case (.get, .value(let v)): return "get -> \(Value.ednQuoted(v))"
-        case (.get, _): return "get"
-        case (.put(let v), _): return "put \(Value.ednQuoted(v))"
-        case (.append(let v), _): return "append \(Value.ednQuoted(v))"
+    static func describe(_ r: KVRequest) -> String {
+        switch r {
+        case .get(let v): return "get -> \(Value.ednQuoted(v))"
+        case .put(let v): return "put \(Value.ednQuoted(v))"
+        case .append(let v): return "append \(Value.ednQuoted(v))"
         }
     }
 }
