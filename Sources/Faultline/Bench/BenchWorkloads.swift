@@ -7,6 +7,7 @@ public enum BenchWorkloads {
     public static func workloads(options: BenchOptions) -> [BenchWorkload] {
         var list: [BenchWorkload] = []
         list += CoreBench.workloads(events: options.events, seed: options.seed)
+        list += [CheckBench.etcdCorpus, CheckBench.kvC50]
         return list
     }
 
