@@ -136,10 +136,14 @@ extension SegmentedLog {
 
     /// Deletes whole segments whose records all lie below `offset` (never the active one);
     /// returns how many. The log start moves to the first remaining segment.
+    ///
+    /// Only segments whose every record is durable go: if a crash undoes the deletion, the
+    /// segment comes back whole and contiguous. A segment with an unsynced tail would come
+    /// back short, leave a gap, and recovery would have to cut the durable records after it.
     @discardableResult
     public func deleteSegments(below offset: UInt64) throws(StorageError) -> Int {
         var deleted = 0
-        while segments.count > 1 && segments[1].baseOffset <= offset {
+        while segments.count > 1 && segments[1].baseOffset <= offset && segments[0].nextOffset <= durableEndOffset {
             try dropOldestSegment()
             deleted += 1
         }
@@ -147,12 +151,13 @@ extension SegmentedLog {
     }
 
     /// `retention.bytes`: deletes the oldest segments while the log, without them, still
-    /// holds at least `retentionBytes` (never the active segment). Returns how many.
+    /// holds at least `retentionBytes` (never the active segment, never one not yet
+    /// durable: see `deleteSegments`). Returns how many.
     @discardableResult
     public func enforceRetention(bytes retentionBytes: Int) throws(StorageError) -> Int {
         var deleted = 0
         var total = sizeInBytes
-        while segments.count > 1 && total - segments[0].size >= retentionBytes {
+        while segments.count > 1 && total - segments[0].size >= retentionBytes && segments[0].nextOffset <= durableEndOffset {
             total -= segments[0].size
             try dropOldestSegment()
             deleted += 1
@@ -166,7 +171,7 @@ extension SegmentedLog {
         try disk.remove(oldest.path)
         directoryDirty = true
         logStartOffset = segments[0].baseOffset
-        durableEndOffset = max(durableEndOffset, logStartOffset)
+        assert(durableEndOffset >= logStartOffset)
         checkInvariants()
     }
 }

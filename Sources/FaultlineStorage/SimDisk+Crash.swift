@@ -8,13 +8,17 @@ extension SimDisk {
         generation += 1
         handles.removeAll()
         tickets.removeAll()
+        // Metadata is journaled in order (ext4, XFS): what survives is a prefix of the
+        // pending directory operations; each one ends the prefix with `directoryOpLoss`.
         var namespace = durableFiles
+        var journalIntact = true
         for op in pendingOps {
-            if random.chance(faults.directoryOpLoss) {
-                counters.directoryOpsLost += 1
-            } else {
+            if journalIntact && random.chance(faults.directoryOpLoss) { journalIntact = false }
+            if journalIntact {
                 op.apply(to: &namespace)
                 counters.directoryOpsKept += 1
+            } else {
+                counters.directoryOpsLost += 1
             }
         }
         pendingOps.removeAll()

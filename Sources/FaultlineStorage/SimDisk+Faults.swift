@@ -9,9 +9,10 @@ extension SimDisk {
         /// a sector-aligned prefix of that append (plus its earlier unsynced writes) instead
         /// of falling back to its durable content.
         public var tornWrite: Ratio = .never
-        /// At a crash, chance that each directory operation (create, rename, remove) not yet
-        /// covered by a completed directory sync is undone. 0 models a file system that
-        /// commits metadata at once; 1 the strictest POSIX reading.
+        /// At a crash, chance per directory operation (create, rename, remove) not yet
+        /// covered by a completed directory sync that the journal ends before it: it and
+        /// every later one are undone. 0 models a file system that commits metadata at once;
+        /// 1 loses every unsynced entry.
         public var directoryOpLoss: Ratio = .never
         /// Per write, chance that one bit inside the written range is flipped on the medium.
         /// Latent: nothing fails until a reader checks its checksum.

@@ -13,9 +13,11 @@ import FaultlineCore
 /// - **Directory entries** (create, rename, remove) are pending until a directory sync of
 ///   a directory they touch completes. Directories themselves are created durably.
 /// - **Crash** (`crash()`): pending tickets are dropped (completing one returns `.lost`),
-///   open handles go stale, every file falls back to its durable content and every
-///   pending directory operation is undone with rate `faults.directoryOpLoss` (so a new
-///   file may vanish and a renamed one may keep its old name). With rate
+///   open handles go stale, every file falls back to its durable content, and of the
+///   directory operations no completed directory sync covered, a prefix survives (an
+///   ordered metadata journal, as ext4 and XFS keep): each one ends the prefix with rate
+///   `faults.directoryOpLoss`, so a new file may vanish and a renamed one may keep its
+///   old name. With rate
 ///   `faults.tornWrite`, a file whose last operation was an unsynced append instead keeps a
 ///   sector-aligned prefix of that append (and its earlier unsynced writes).
 /// - **Faults**, each with its own `Ratio` in `faults`: bit flips on the medium (found by
