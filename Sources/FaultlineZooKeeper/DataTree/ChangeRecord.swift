@@ -11,6 +11,10 @@ public struct ChangeRecord: Hashable, Sendable {
     public var childCount: Int
     public var acl: [ACL]
     public var data: [UInt8]
+    /// `PrecalculatedDigest`: this path's node digest as the record leaves it (0 if deleted)
+    /// and the whole tree's digest once this change and all before it are applied.
+    public var nodeDigest: Int64 = 0
+    public var treeDigest: Int64 = 0
 
     /// A copy for the next txn on the same path (`duplicate(zxid)`).
     func duplicate(zxid: Zxid, serial: Int64) -> ChangeRecord {

@@ -5,6 +5,12 @@ public struct PreparedTxn: Hashable, Sendable {
     public var txn: Txn
     /// The KeeperException the prep stage hit (for a multi: the first failing op's), or nil.
     public var error: KeeperErrorCode?
+    /// The tree digest once this txn applies, which 3.8 appends to the log entry and the
+    /// PROPOSAL (`TxnDigest`); nil for an error txn, as the real leader leaves it out.
+    public var digest: TxnDigest?
+
+    /// The log entry for this txn.
+    public var logEntry: TxnLogEntry { TxnLogEntry(header: header, txn: txn, digest: digest) }
 }
 
 /// The leader's `PrepRequestProcessor`: checks each write against the tree plus the
@@ -40,7 +46,7 @@ public struct RequestPreparer: Sendable {
         }
         do throws(KeeperErrorCode) {
             let txn = try prepareOne(request, header: header, tree: tree, sessionCheck: sessionCheck)
-            return PreparedTxn(header: header, txn: txn, error: nil)
+            return PreparedTxn(header: header, txn: txn, error: nil, digest: currentDigest(tree))
         } catch {
             header.type = OpCode.error.rawValue
             return PreparedTxn(header: header, txn: .error(error), error: error)
@@ -95,8 +101,8 @@ public struct RequestPreparer: Sendable {
             parent = parent.duplicate(zxid: header.zxid, serial: takeSerial())
             parent.childCount -= 1
             parent.stat!.pzxid = header.zxid
-            addChangeRecord(parent)
-            addChangeRecord(ChangeRecord(serial: takeSerial(), zxid: header.zxid, path: path, stat: nil, childCount: -1, acl: [], data: []))
+            addChangeRecord(parent, tree)
+            addChangeRecord(ChangeRecord(serial: takeSerial(), zxid: header.zxid, path: path, stat: nil, childCount: -1, acl: [], data: []), tree)
             return .delete(path: path)
         case let .setData(path, data, version):
             if sessionCheck != .ok { throw sessionCheck }
@@ -109,7 +115,7 @@ public struct RequestPreparer: Sendable {
             node.stat!.mtime = header.time
             node.stat!.mzxid = header.zxid
             node.data = data
-            addChangeRecord(node)
+            addChangeRecord(node, tree)
             return .setData(path: path, data: data, version: newVersion)
         case let .check(path, version):
             if sessionCheck != .ok { throw sessionCheck }
@@ -146,10 +152,10 @@ public struct RequestPreparer: Sendable {
         parentNext.childCount += 1
         parentNext.stat!.cversion = newCversion
         parentNext.stat!.pzxid = header.zxid
-        addChangeRecord(parentNext)
+        addChangeRecord(parentNext, tree)
         addChangeRecord(ChangeRecord(serial: takeSerial(), zxid: header.zxid, path: path,
                                      stat: StatPersisted(createdAt: header.zxid, time: header.time, ephemeralOwner: owner),
-                                     childCount: 0, acl: fixedACL, data: data))
+                                     childCount: 0, acl: fixedACL, data: data), tree)
         return .create(path: path, data: data, acl: fixedACL, ephemeral: mode.isEphemeral, parentCVersion: newCversion)
     }
 
@@ -169,9 +175,9 @@ public struct RequestPreparer: Sendable {
             if let (parentPath, _) = DataTree.parentAndChild(path), var parent = try? recordForPath(parentPath, tree) {
                 parent = parent.duplicate(zxid: header.zxid, serial: takeSerial())
                 parent.stat!.pzxid = header.zxid
-                addChangeRecord(parent)
+                addChangeRecord(parent, tree)
             }
-            addChangeRecord(ChangeRecord(serial: takeSerial(), zxid: header.zxid, path: path, stat: nil, childCount: 0, acl: [], data: []))
+            addChangeRecord(ChangeRecord(serial: takeSerial(), zxid: header.zxid, path: path, stat: nil, childCount: 0, acl: [], data: []), tree)
         }
         return sorted
     }
@@ -200,7 +206,7 @@ public struct RequestPreparer: Sendable {
                 rollbackPendingChanges(zxid: header.zxid, pending)
             }
         }
-        return PreparedTxn(header: header, txn: .multi(txns), error: failure)
+        return PreparedTxn(header: header, txn: .multi(txns), error: failure, digest: currentDigest(tree))
     }
 
     /// The outstanding records of every path a multi touches (and their parents), taken before
@@ -236,9 +242,24 @@ public struct RequestPreparer: Sendable {
         return nextSerial
     }
 
-    private mutating func addChangeRecord(_ record: ChangeRecord) {
+    /// Records a change and its precalculated digests: the tree digest moves by the
+    /// difference between this path's previous node digest and its new one.
+    private mutating func addChangeRecord(_ change: ChangeRecord, _ tree: DataTree) {
+        var record = change
+        let previous = (try? recordForPath(record.path, tree))?.nodeDigest ?? 0
+        if let stat = record.stat {
+            record.nodeDigest = DigestCalculator.digest(path: record.path, node: DataNode(data: record.data, acl: 0, stat: stat))
+        } else {
+            record.nodeDigest = 0
+        }
+        record.treeDigest = currentDigest(tree).treeDigest &- previous &+ record.nodeDigest
         outstandingChanges.append(record)
         outstandingChangesForPath[record.path] = record
+    }
+
+    /// `getCurrentTreeDigest`: the digest after the last outstanding change, or the tree's.
+    private func currentDigest(_ tree: DataTree) -> TxnDigest {
+        TxnDigest(treeDigest: outstandingChanges.last?.treeDigest ?? tree.treeDigest)
     }
 
     /// The latest view of a path: its outstanding record, else the tree's node.
@@ -249,7 +270,8 @@ public struct RequestPreparer: Sendable {
         }
         guard let node = tree.nodes[path] else { throw .noNode }
         return ChangeRecord(serial: 0, zxid: -1, path: path, stat: node.stat, childCount: node.children.count,
-                            acl: tree.aclCache.convertLong(node.acl) ?? [], data: node.data)
+                            acl: tree.aclCache.convertLong(node.acl) ?? [], data: node.data,
+                            nodeDigest: DigestCalculator.digest(path: path, node: node), treeDigest: 0)
     }
 
     private func parentPathAndValidate(_ path: String) throws(KeeperErrorCode) -> String {
