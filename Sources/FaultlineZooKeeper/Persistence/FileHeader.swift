@@ -11,7 +11,7 @@ public struct FileHeader: Hashable, Sendable {
 
     public var magic: Int32
     public var version: Int32
-    /// `FileTxnSnapLog` always writes 0 here.
+    /// 0 in txn logs, -1 in snapshots (the constants FileTxnLog and FileSnap write).
     public var dbid: Int64
 
     public init(magic: Int32, version: Int32 = FileHeader.version, dbid: Int64 = 0) {

@@ -22,7 +22,8 @@ public struct SnapshotFile: Sendable {
     /// The digest trailer as read (nil if the file has none, as pre-3.6 snapshots).
     public var zxidDigest: ZxidDigest?
 
-    public init(tree: DataTree, sessions: [Int64: Int32], dbid: Int64 = 0) {
+    /// `dbid` is -1 in every snapshot the real FileSnap writes (its `dbId` constant).
+    public init(tree: DataTree, sessions: [Int64: Int32], dbid: Int64 = -1) {
         header = FileHeader(magic: FileHeader.snapMagic, dbid: dbid)
         self.sessions = sessions
         self.tree = tree
