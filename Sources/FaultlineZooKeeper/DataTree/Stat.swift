@@ -10,7 +10,10 @@ public struct Stat: Hashable, Sendable {
     public var mtime: Int64
     /// Number of setData calls; the conditional-write version.
     public var version: Int32
-    /// Number of child creations (delete does not bump it in the tree; sequential names use it).
+    /// Number of changes to the children: creates plus deletes. The server stores only the
+    /// creates (`StatPersisted.cversion`, which names sequential nodes) and reports
+    /// `2 * creates - numChildren`, since every create but the surviving children's was
+    /// matched by a delete (`DataNode.copyStat`).
     public var cversion: Int32
     /// Number of setACL calls.
     public var aversion: Int32
@@ -46,16 +49,21 @@ public struct StatPersisted: Hashable, Sendable {
 
     public init() {}
 
+    // Note: `cversion` here counts child creates only; delete leaves it alone.
+
     /// `DataTree.createStat`: a fresh node's stat, all three zxids equal to the create's.
     public init(createdAt zxid: Zxid, time: Int64, ephemeralOwner: Int64) {
         czxid = zxid; mzxid = zxid; pzxid = zxid; ctime = time; mtime = time
         self.ephemeralOwner = ephemeralOwner
     }
 
-    /// The client-visible stat for a node with this much data and this many children.
+    /// The client-visible stat for a node with this much data and this many children
+    /// (`DataNode.copyStat`): cversion becomes creates + deletes, and a container's marker
+    /// owner reads as 0.
     public func stat(dataLength: Int, numChildren: Int) -> Stat {
-        Stat(czxid: czxid, mzxid: mzxid, ctime: ctime, mtime: mtime, version: version,
-             cversion: cversion, aversion: aversion, ephemeralOwner: ephemeralOwner,
-             dataLength: Int32(dataLength), numChildren: Int32(numChildren), pzxid: pzxid)
+        let owner = EphemeralType.of(ephemeralOwner) == .normal ? ephemeralOwner : 0
+        return Stat(czxid: czxid, mzxid: mzxid, ctime: ctime, mtime: mtime, version: version,
+                    cversion: cversion &* 2 &- Int32(numChildren), aversion: aversion, ephemeralOwner: owner,
+                    dataLength: Int32(dataLength), numChildren: Int32(numChildren), pzxid: pzxid)
     }
 }
