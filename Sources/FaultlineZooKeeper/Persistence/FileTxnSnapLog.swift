@@ -84,7 +84,12 @@ public final class FileTxnSnapLog<D: Disk> {
             // FilePadding writes one zero byte at the new end: the file grows, sparse on a real disk.
             try disk.write(c.file, at: Int(c.log.preallocatedLength) - 1, [0])
         }
-        try disk.write(c.file, at: c.written, Array(c.log.bytes[c.written...]))
+        let record = Array(c.log.bytes[c.written...])
+        if c.log.preallocatedLength > Int64(c.written) {
+            try disk.write(c.file, at: c.written, record)     // over the preallocated zeros
+        } else {
+            try disk.append(c.file, record)                   // no preallocation: the file grows
+        }
         c.written = c.log.bytes.count
         current = c
         lastLoggedZxid = entry.header.zxid
