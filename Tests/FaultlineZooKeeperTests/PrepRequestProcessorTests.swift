@@ -139,3 +139,12 @@ import Testing
     }
     #expect(PathUtils.validatePath("/a.b/..c") == nil)
 }
+
+@Test func checkOutsideAMultiIsRefusedSoTheLogStaysLoadable() {
+    var l = MiniLeader()
+    l.run(MiniLeader.create("/c"))
+    #expect(l.propose(.check(path: "/c", version: 0)).txn == .error(.unimplemented))
+    #expect(l.propose(.multi([.check(path: "/c", version: 0)])).error == nil)
+    #expect(l.propose(.multi([.check(path: "/c", version: 3)])).error == .badVersion)
+    #expect(l.tree.read(.sync(path: "/"), session: 1) == .error(.unimplemented))
+}

@@ -129,6 +129,8 @@ struct DataDirWriter {
 
 private let s1: Int64 = 0x0100_00ab_cd00_0001
 private let s2: Int64 = 0x0100_00ab_cd00_0002
+/// A session with the shortest timeout, so the real server expires it during the test.
+private let s3: Int64 = 0x0100_00ab_cd00_0003
 private let open = ACL.openACLUnsafe
 
 /// The story: a lock directory with ephemeral-sequential children, a successful and a
@@ -155,6 +157,8 @@ private func buildDataDir() -> DataDirWriter {
     w.submit(.delete(path: "/app/m1", version: 7), session: s1, cxid: 7)
     w.submit(.setData(path: "/app/m1", data: Array("uno".utf8), version: -1), session: s2, cxid: 2)
     w.submit(.closeSession, session: s2, cxid: 3)
+    w.submit(.createSession(timeoutMs: 2000), session: s3, cxid: 0)
+    w.submit(.create(path: "/short", data: [], acl: open, mode: .ephemeral), session: s3, cxid: 1)
     return w
 }
 
@@ -204,15 +208,27 @@ private func buildDataDir() -> DataDirWriter {
     let server = try zk.startServer(dataDir: dataDir, port: port, logFile: serverLog)
     var listing: [String] = []
     var appStat: [String] = []
+    var lockStat: [String] = []
+    var shortExpired = false
     do {
         listing = try zk.cli(port: port, ["ls", "-R", "/"])
         appStat = try zk.cli(port: port, ["get", "-s", "/app"])
+        lockStat = try zk.cli(port: port, ["stat", "/app/lock-0000000000"])
+        // The session restored from our log (s3, 2 s) has no client: the server expires it and
+        // deletes its ephemeral, which it found through the ephemeral index it rebuilt.
+        for _ in 0..<20 where !shortExpired {
+            shortExpired = try !zk.cli(port: port, ["ls", "/"]).contains { $0.contains("short") }
+            if !shortExpired { Thread.sleep(forTimeInterval: 0.5) }
+        }
         _ = try zk.cli(port: port, ["create", "/fromReal", "hi"])
     }
     zk.stop(server)
     let log = (try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? ""
-    #expect(listing == ["/", "/app", "/zookeeper", "/app/lock-0000000000", "/app/m0", "/app/m1",
-                        "/zookeeper/config", "/zookeeper/quota"], "ls -R /:\n\(listing)\nserver log:\n\(log)")
+    // /short may already be gone: its session's 2 s timeout runs from the server's start.
+    #expect(listing.filter { $0 != "/short" } == ["/", "/app", "/zookeeper", "/app/lock-0000000000", "/app/m0", "/app/m1",
+                                                      "/zookeeper/config", "/zookeeper/quota"], "ls -R /:\n\(listing)\nserver log:\n\(log)")
+    #expect(lockStat.contains("ephemeralOwner = 0x\(String(s1, radix: 16))"), "\(lockStat)")
+    #expect(shortExpired, "the real server never expired the restored session s3")
     #expect(appStat.first == "cfg3")
     // The real server reports the stat our tree reports (cversion = creates + deletes: 5).
     let ours = try #require(w.tree.exists("/app"))
@@ -223,18 +239,18 @@ private func buildDataDir() -> DataDirWriter {
     }
     #expect(ours.cversion == 5 && ours.numChildren == 3 && ours.version == 2)
     // The server's own digest of the restored tree equals ours, and it never saw a mismatch.
-    #expect(log.contains("highest zxid is 0xc, digest is \(w.tree.treeDigest)"), "\(log)")
+    #expect(log.contains("highest zxid is 0x\(ZxidUtils.hex(w.zxid)), digest is \(w.tree.treeDigest)"), "\(log)")
     #expect(!log.lowercased().contains("mismatch") && !log.contains("Digests are not matching"), "\(log)")
 
     // 4. Reverse: what the real server wrote after restoring (its startup snapshot and the log
     // of the CLI's create) decodes here and lands on the same tree plus /fromReal.
     let names = try FileManager.default.contentsOfDirectory(atPath: v2).sorted()
-    let snapName = try #require(names.first { $0 == ZKFileNames.snapshotName(0xc) }, "\(names)")
-    let realSnap = try SnapshotFile.decode(Array(FileManager.default.contents(atPath: v2 + "/" + snapName)!), snapshotZxid: 0xc, fileName: snapName)
+    let snapName = try #require(names.first { $0 == ZKFileNames.snapshotName(w.zxid) }, "\(names)")
+    let realSnap = try SnapshotFile.decode(Array(FileManager.default.contents(atPath: v2 + "/" + snapName)!), snapshotZxid: w.zxid, fileName: snapName)
     #expect(realSnap.tree.digest() == w.tree.digest())
     #expect(realSnap.tree.sortedPaths == w.tree.sortedPaths)
-    #expect(realSnap.sessions[s1] == 30000)
-    let newLogName = try #require(names.first { $0 == ZKFileNames.logName(0xd) }, "\(names)")
+    #expect(realSnap.sessions == [s1: 30000, s3: 2000], "the real server's session table is ours")
+    let newLogName = try #require(names.first { $0 == ZKFileNames.logName(w.zxid + 1) }, "\(names)")
     let newLog = try TxnLogFile.decode(Array(FileManager.default.contents(atPath: v2 + "/" + newLogName)!), fileName: newLogName)
     var tree = realSnap.tree
     for e in newLog.entries {
@@ -243,5 +259,8 @@ private func buildDataDir() -> DataDirWriter {
         #expect(rc.err == .ok)
     }
     #expect(tree.getData("/fromReal").map { $0.0 } == .success(Array("hi".utf8)))
+    #expect(newLog.entries.contains { $0.header.clientId == s3 && $0.txn == .closeSession(pathsToDelete: ["/short"]) },
+            "the real expiry of s3 deletes exactly our ephemeral: \(newLog.entries.map(\.txn))")
+    #expect(tree.exists("/short") == nil && tree.ephemerals(of: s1) == ["/app/lock-0000000000"])
     tree.checkInvariants()
 }
