@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FaultlineStorage
 @testable import FaultlineZooKeeper
 
 /// The Debian `zookeeper` package's jars and a JVM, or nil (with the reason) when absent.
@@ -81,22 +82,33 @@ struct RealZooKeeper {
 }
 
 /// Builds a data directory the way a leader would: requests through the RequestPreparer,
-/// entries into log files, txns into the tree, and a snapshot on request.
+/// entries into the txn log, txns into the tree, snapshots on request; `write` then replays
+/// it all through `FileTxnSnapLog` over a `FileDisk`, so the files a real server reads are
+/// the ones our store writes.
 struct DataDirWriter {
+    enum Step {
+        case append(TxnLogEntry)
+        case roll
+        case snapshot(DataTree, [Int64: Int32], name: Zxid)
+    }
     var tree = DataTree()
     var prep = RequestPreparer()
     var sessions: [Int64: Int32] = [:]
     var zxid: Zxid = 0
-    var logs: [TxnLogFile] = [TxnLogFile()]
-    var snapshots: [(name: String, bytes: [UInt8])] = []
+    var steps: [Step] = []
     var results: [ProcessTxnResult] = []
     let timeBase: Int64 = 1_764_000_000_000
+
+    init() {
+        // A fresh server snapshots its empty tree at startup (snapshot.0).
+        steps.append(.snapshot(tree, [:], name: 0))
+    }
 
     @discardableResult
     mutating func submit(_ request: ZKRequest, session: Int64, cxid: Int32 = 1) -> ProcessTxnResult {
         zxid += 1
         let p = prep.prepare(request, sessionId: session, cxid: cxid, zxid: zxid, time: timeBase + zxid * 1000, tree: tree)!
-        logs[logs.count - 1].append(p.logEntry)
+        steps.append(.append(p.logEntry))
         let rc = tree.processTxn(p.header, p.txn)
         prep.applied(zxid: zxid)
         if case let .createSession(t) = request { sessions[session] = t }
@@ -106,24 +118,42 @@ struct DataDirWriter {
         return rc
     }
 
-    mutating func rollLog() { logs.append(TxnLogFile()) }
+    mutating func rollLog() { steps.append(.roll) }
 
-    mutating func snapshot(namedAt name: Zxid, tree t: DataTree? = nil, sessions s: [Int64: Int32]? = nil) {
-        snapshots.append((ZKFileNames.snapshotName(name), SnapshotFile(tree: t ?? tree, sessions: s ?? sessions).encode()))
+    mutating func snapshot(namedAt name: Zxid) { steps.append(.snapshot(tree, sessions, name: name)) }
+
+    /// Log files in the order written, with their entries.
+    var logs: [(name: String, entries: [TxnLogEntry])] {
+        var out: [(name: String, entries: [TxnLogEntry])] = []
+        var open = false
+        for step in steps {
+            switch step {
+            case .append(let e):
+                if !open { out.append((ZKFileNames.logName(e.header.zxid), [])); open = true }
+                out[out.count - 1].entries.append(e)
+            case .roll: open = false
+            case .snapshot: break
+            }
+        }
+        return out
     }
 
-    /// Writes `version-2/` with the logs extended to their preallocated (sparse) length.
+    /// Writes `dir/version-2` through our store on real files, fsyncing as a server would.
     func write(to dir: String) throws {
-        let v2 = dir + "/" + ZKFileNames.versionDirectory
-        try FileManager.default.createDirectory(atPath: v2, withIntermediateDirectories: true)
-        for log in logs where !log.entries.isEmpty {
-            let path = v2 + "/" + log.fileName!
-            FileManager.default.createFile(atPath: path, contents: Data(log.bytes))
-            let h = FileHandle(forWritingAtPath: path)!
-            try h.truncate(atOffset: UInt64(log.preallocatedLength))
-            try h.close()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = try FileTxnSnapLog(disk: try FileDisk(root: dir))
+        for step in steps {
+            switch step {
+            case .append(let e):
+                try store.append(e)
+                #expect(store.completeCommit(try store.commit()!) == .durable)
+            case .roll:
+                store.rollLog()
+            case let .snapshot(t, s, name):
+                #expect(try store.completeSnapshot(try store.saveSnapshot(t, sessions: s, zxid: name)) == .durable)
+            }
         }
-        for s in snapshots { FileManager.default.createFile(atPath: v2 + "/" + s.name, contents: Data(s.bytes)) }
+        store.rollLog()
     }
 }
 
@@ -183,10 +213,13 @@ private func buildDataDir() -> DataDirWriter {
 
     // 1. The real txn log tool reads every entry of both files.
     var dumped: [String] = []
+    #expect(w.logs.map(\.name) == ["log.1", "log.8"])
     for log in w.logs {
-        let (status, out) = try zk.run("org.apache.zookeeper.server.persistence.TxnLogToolkit", ["-d", v2 + "/" + log.fileName!])
-        #expect(status == 0, "TxnLogToolkit failed on \(log.fileName!):\n\(out)")
-        #expect(out.contains("EOF reached after \(log.entries.count) txns."), "\(log.fileName!):\n\(out)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: v2 + "/" + log.name)
+        #expect((attributes[.size] as? Int) == 16 + 64 * 1024 * 1024, "preallocated like FilePadding")
+        let (status, out) = try zk.run("org.apache.zookeeper.server.persistence.TxnLogToolkit", ["-d", v2 + "/" + log.name])
+        #expect(status == 0, "TxnLogToolkit failed on \(log.name):\n\(out)")
+        #expect(out.contains("EOF reached after \(log.entries.count) txns."), "\(log.name):\n\(out)")
         #expect(!out.contains("CRC"), "\(out)")
         dumped += out.split(separator: "\n").map(String.init)
     }

@@ -46,6 +46,12 @@ public final class FileTxnSnapLog<D: Disk> {
     public static var snapshotsTriedMax: Int { 100 }
 
     private var current: (file: DiskFile, path: String, log: TxnLogFile, written: Int)?
+    /// `streamsToFlush`: files appended to since the last commit completed; rolled-over ones
+    /// stay open until a commit has synced and closed them, as FileTxnLog keeps them.
+    private var toFlush: [DiskFile] = []
+    /// The files each commit in flight covers, by its PendingSync id.
+    private var flushing: [UInt64: [DiskFile]] = [:]
+    private var savingSnapshot: (file: DiskFile, temporary: String, final: String)?
     private var createdSinceSync = false
     private var nextSyncID: UInt64 = 1
     public private(set) var lastLoggedZxid: Zxid = 0
@@ -75,6 +81,7 @@ public final class FileTxnSnapLog<D: Disk> {
             let log = TxnLogFile(preAllocSize: preAllocSize)
             try disk.write(file, at: 0, log.bytes)
             current = (file, path, log, log.bytes.count)
+            toFlush.append(file)
             createdSinceSync = true
         }
         var c = current!
@@ -98,21 +105,43 @@ public final class FileTxnSnapLog<D: Disk> {
     /// `FileTxnLog.commit`: fsync the open log (and, if `syncsDirectory`, the directory when
     /// the file is new). nil when nothing is open. Entries are durable once it completes.
     public func commit() throws(StorageError) -> PendingSync? {
-        guard let c = current else { return nil }
-        var tickets = [try disk.requestSync(c.file)]
+        guard !toFlush.isEmpty else { return nil }
+        var tickets: [SyncTicket] = []
+        for file in toFlush { tickets.append(try disk.requestSync(file)) }
         if syncsDirectory && createdSinceSync { tickets.append(try disk.requestDirectorySync(directory)) }
         createdSinceSync = false
+        flushing[nextSyncID] = toFlush
         defer { nextSyncID += 1 }
         return PendingSync(id: nextSyncID, tickets: tickets, mark: UInt64(bitPattern: lastLoggedZxid), stage: 0)
     }
 
-    /// Completes a `commit`; `.durable` means every entry up to `pending.mark` survives a crash.
-    public func completeCommit(_ pending: PendingSync) -> SyncOutcome { disk.completeAll(pending) }
+    /// Completes a `commit`; `.durable` means every entry up to `pending.mark` survives a
+    /// crash. Rolled-over files are closed once synced; the open log stays open.
+    public func completeCommit(_ pending: PendingSync) -> SyncOutcome {
+        let outcome = disk.completeAll(pending)
+        let covered = flushing.removeValue(forKey: pending.id) ?? []
+        if outcome == .durable {
+            let done = covered.filter { $0 != current?.file }
+            for file in done { disk.close(file) }
+            toFlush.removeAll { done.contains($0) }
+        }
+        return outcome
+    }
 
-    /// `rollLog`: the next append starts a new file (after a snapshot, as SyncRequestProcessor does).
+    /// `rollLog`: the next append starts a new file (after a snapshot, as SyncRequestProcessor
+    /// does). The old file stays open until the next completed commit has synced it.
     public func rollLog() {
-        if let c = current { disk.close(c.file) }
         current = nil
+    }
+
+    /// Closes every handle (a clean shutdown; unsynced data stays in the page cache).
+    public func close() {
+        for file in toFlush { disk.close(file) }
+        toFlush = []
+        flushing = [:]
+        current = nil
+        if let s = savingSnapshot { disk.close(s.file) }
+        savingSnapshot = nil
     }
 
     /// Log file names present, ascending by zxid.
@@ -161,7 +190,7 @@ public final class FileTxnSnapLog<D: Disk> {
     /// `FileTxnLog.truncate`: keep entries up to `zxid` (a follower told TRUNC), cut the file
     /// holding it right after that entry and delete every later log file.
     public func truncate(to zxid: Zxid) throws(ZKStoreError) {
-        rollLog()
+        close()
         let files: [(name: String, zxid: Zxid)]
         do { files = try logFiles() } catch { throw .storage(error) }
         for f in files {
@@ -201,26 +230,28 @@ public final class FileTxnSnapLog<D: Disk> {
     /// `AtomicFileOutputStream` the bytes go to a `.tmp` file first; `completeSnapshot`
     /// renames it once durable, so a crash leaves either the old set or the new file whole.
     public func saveSnapshot(_ tree: DataTree, sessions: [Int64: Int32], zxid: Zxid) throws(StorageError) -> PendingSync {
+        guard savingSnapshot == nil else { throw .invalidArgument("a snapshot save is already in progress in \(directory)") }
         let name = ZKFileNames.snapshotName(zxid)
         let tmp = DiskPath.join(directory, name + ".tmp")
         let file = try disk.open(tmp, create: true)
         try disk.truncate(file, to: 0)
         try disk.write(file, at: 0, SnapshotFile(tree: tree, sessions: sessions).encode())
         let ticket = try disk.requestSync(file)
-        disk.close(file)
+        savingSnapshot = (file, tmp, DiskPath.join(directory, name))
         defer { nextSyncID += 1 }
         return PendingSync(id: nextSyncID, tickets: [ticket], mark: UInt64(bitPattern: zxid), stage: 1)
     }
 
-    /// Finishes `saveSnapshot`: on `.durable` renames the temporary file into place.
+    /// Finishes `saveSnapshot`: closes the file and, on `.durable`, renames it into place.
     public func completeSnapshot(_ pending: PendingSync) throws(StorageError) -> SyncOutcome {
+        guard let s = savingSnapshot else { throw .invalidArgument("no snapshot save in progress in \(directory)") }
         let outcome = disk.completeAll(pending)
-        let name = ZKFileNames.snapshotName(Zxid(bitPattern: pending.mark))
-        let tmp = DiskPath.join(directory, name + ".tmp")
+        disk.close(s.file)
+        savingSnapshot = nil
         if outcome == .durable {
-            try disk.rename(tmp, to: DiskPath.join(directory, name))
-        } else if disk.exists(tmp) {
-            try disk.remove(tmp)
+            try disk.rename(s.temporary, to: s.final)
+        } else if disk.exists(s.temporary) {
+            try disk.remove(s.temporary)
         }
         return outcome
     }
@@ -232,7 +263,7 @@ public final class FileTxnSnapLog<D: Disk> {
     /// table as `processTransaction` does. With no snapshot but logged txns it fails, as the
     /// real server does unless zookeeper.snapshot.trust.empty is set.
     public func restore() throws(ZKStoreError) -> RestoredDatabase {
-        rollLog()
+        close()
         let snaps: [(name: String, zxid: Zxid)]
         do { snaps = try snapshotFiles() } catch { throw .storage(error) }
         var loaded: SnapshotFile?
