@@ -170,3 +170,21 @@ private struct Node {
 extension UInt64 {
     var asZxid: Zxid { Zxid(bitPattern: self) }
 }
+
+@Test func aNewLogFileEmptiedByACrashStopsRestoreAsZookeeper1621Describes() throws {
+    let disk = simDisk(7)
+    var n = Node(store: try FileTxnSnapLog(disk: disk, preAllocSize: 0))
+    _ = try n.store.completeSnapshot(try n.store.saveSnapshot(n.l.tree, sessions: [:], zxid: 0))
+    try n.write(MiniLeader.create("/a"))
+    try n.sync()
+    n.store.rollLog()
+    try n.write(MiniLeader.create("/b"))    // log.<zxid of /b> created, header never synced
+    disk.crash()
+    #expect(try FileTxnSnapLog(disk: disk, preAllocSize: 0).logFiles().count == 2, "the entry survived, its bytes did not")
+    do {
+        _ = try FileTxnSnapLog(disk: disk, preAllocSize: 0).restore()
+        Issue.record("3.8.0 cannot read a log file without its header; restore should fail")
+    } catch {
+        #expect("\(error)".contains("bad file header"), "\(error)")
+    }
+}

@@ -159,7 +159,9 @@ public final class FileTxnSnapLog<D: Disk> {
     }
 
     /// Decodes one log file. A checksum mismatch is an error (the real server refuses to
-    /// start with "CRC check failed"); a torn or zero tail ends the file quietly.
+    /// start with "CRC check failed"), and so is a file too short for its header, which a
+    /// crash leaves when a new log was created but never synced (3.8.0 fails the same way,
+    /// ZOOKEEPER-1621); a torn entry or the zero padding ends the file quietly.
     public func readLog(_ name: String) throws(ZKStoreError) -> DecodedTxnLog {
         let bytes: [UInt8]
         do {

@@ -98,14 +98,6 @@ public struct DecodedTxnLog: Hashable, Sendable {
     public var validLength: Int
 }
 
-/// Why a txn log or snapshot file could not be read at all.
-public struct ZKFileError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var file: String
-    public var message: String
-    public init(file: String, _ message: String) { self.file = file; self.message = message }
-    public var description: String { "\(file): \(message)" }
-}
-
 extension TxnLogFile {
     /// Reads a log file the way `FileTxnIterator` does. A bad header or an entry whose
     /// checksum holds but whose record does not decode is an error naming the file, the
