@@ -47,7 +47,7 @@ struct RealZooKeeper {
         clientPortAddress=127.0.0.1
         admin.enableServer=false
         """.write(toFile: config, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: logFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.javaPath)
         p.arguments = ["-cp", classpath, "org.apache.zookeeper.server.ZooKeeperServerMain", config]

@@ -188,3 +188,22 @@ extension UInt64 {
         #expect("\(error)".contains("bad file header"), "\(error)")
     }
 }
+
+@Test func purgeKeepsTheNewestSnapshotsAndTheLogsTheyNeed() throws {
+    let disk = simDisk(8)
+    var n = Node(store: try FileTxnSnapLog(disk: disk, preAllocSize: 0))
+    _ = try n.store.completeSnapshot(try n.store.saveSnapshot(n.l.tree, sessions: [:], zxid: 0))
+    for round in 0..<5 {
+        for i in 0..<3 { try n.write(MiniLeader.create("/r\(round)-\(i)")) }
+        try n.sync()
+        _ = try n.store.completeSnapshot(try n.store.saveSnapshot(n.l.tree, sessions: [:], zxid: n.l.tree.lastProcessedZxid))
+        n.store.rollLog()
+    }
+    try n.write(MiniLeader.create("/tail"))
+    try n.sync()
+    let removed = try n.store.purge(snapRetainCount: 3)
+    #expect(try n.store.snapshotFiles().count == 3)
+    #expect(!removed.isEmpty && removed.allSatisfy { $0.hasPrefix("log.") || $0.hasPrefix("snapshot.") })
+    let db = try FileTxnSnapLog(disk: disk, preAllocSize: 0).restore()
+    #expect(db.tree.digest() == n.l.tree.digest(), "what is left still restores the whole tree")
+}

@@ -258,6 +258,40 @@ public final class FileTxnSnapLog<D: Disk> {
         return outcome
     }
 
+    // MARK: purge
+
+    /// `PurgeTxnLog.purge` (autopurge): keeps the `snapRetainCount` newest valid snapshots
+    /// and the log files needed to replay from the oldest of them; removes the rest.
+    /// Returns the names removed, sorted. The real server insists on at least 3.
+    public func purge(snapRetainCount: Int = 3) throws(ZKStoreError) -> [String] {
+        precondition(snapRetainCount >= 3, "snapRetainCount must be at least 3, as PurgeTxnLog requires")
+        var valid: [Zxid] = []
+        do {
+            for s in try snapshotFiles() where valid.count < snapRetainCount {
+                let f = try disk.open(DiskPath.join(directory, s.name), create: false)
+                let bytes = try disk.readAll(f)
+                disk.close(f)
+                if SnapshotFile.looksComplete(bytes) { valid.append(s.zxid) }
+            }
+        } catch { throw .storage(error) }
+        guard valid.count == snapRetainCount, let leastRetained = valid.last else { return [] }
+        do {
+            let keepLogs = Set(try logFiles(coveringAfter: leastRetained))
+            var removed: [String] = []
+            for name in try disk.list(directory) {
+                if let z = ZKFileNames.zxid(fromName: name, prefix: ZKFileNames.snapshotPrefix), z < leastRetained {
+                    removed.append(name)
+                } else if ZKFileNames.zxid(fromName: name, prefix: ZKFileNames.logPrefix) != nil, !keepLogs.contains(name),
+                          name != currentLogName {
+                    removed.append(name)
+                }
+            }
+            removed.sort()
+            for name in removed { try disk.remove(DiskPath.join(directory, name)) }
+            return removed
+        } catch { throw .storage(error) }
+    }
+
     // MARK: restore
 
     /// `FileTxnSnapLog.restore`: loads the newest snapshot that reads cleanly (trying up to
