@@ -83,3 +83,22 @@ private func randomWorkload(seed: UInt64, steps: Int) -> (MiniLeader, [PreparedT
     magic[3] = 0x47
     #expect(throws: ZKFileError.self) { try SnapshotFile.decode(magic, snapshotZxid: 0) }
 }
+
+@Test func snapshotsWithoutADigestTrailerOrWithAVersionOneDigestStillLoad() throws {
+    let full = SnapshotFile(tree: DataTree(), sessions: [:]).encode()
+    // Pre-3.6: the file ends after the first seal (8-byte checksum + "/").
+    let sealEnd = full.count - (8 + 4 + 8) - (8 + 5)
+    let old = Array(full.prefix(sealEnd))
+    let a = try SnapshotFile.decode(old, snapshotZxid: 0)
+    #expect(a.zxidDigest == nil && a.tree.sortedPaths == DataTree().sortedPaths)
+    // 3.6.0's digest version 1: the digest as a hex string, then the second seal.
+    var w = JuteWriter()
+    w.writeRaw(old)
+    w.writeLong(5); w.writeInt(1); w.writeString("1ff4563bf")
+    var sealed = w.bytes
+    var seal = JuteWriter()
+    seal.writeLong(Int64(Adler32.checksum(sealed[...]))); seal.writeString("/")
+    sealed += seal.bytes
+    let b = try SnapshotFile.decode(sealed, snapshotZxid: 5)
+    #expect(b.zxidDigest == ZxidDigest(zxid: 5, digestVersion: 1, digest: 0x1_ff45_63bf))
+}

@@ -8,7 +8,8 @@
 ///         StatPersisted                                               (DataTree.serializeNode)
 ///     ustring "/"                                                     (end of nodes)
 ///     long Adler-32 of everything so far, ustring "/"                 (SnapStream.sealStream)
-///     long zxid, int digestVersion, long digest                       (DataTree.ZxidDigest)
+///     long zxid, int digestVersion, long digest                       (DataTree.ZxidDigest;
+///                                                                      version 1: ustring hex)
 ///     long Adler-32 of everything so far, ustring "/"                 (second seal)
 ///
 /// The file is named after the last zxid applied when the snapshot *started*; since the real
@@ -133,8 +134,16 @@ public struct SnapshotFile: Sendable {
             if !r.atEnd {
                 let zxid = try r.readLong("zxid")
                 let version = try r.readInt("digestVersion")
-                guard version >= 2 else { throw ZKFileError(file: fileName, "digest version \(version) (hex-string digests) not supported") }
-                digest = ZxidDigest(zxid: zxid, digestVersion: version, digest: try r.readLong("digest"))
+                let value: Int64
+                if version < 2 {
+                    // Version 1 (3.6.0) wrote the digest as a hex string.
+                    let text = try r.readString("digest") ?? "0"
+                    guard let v = UInt64(text, radix: 16) else { throw ZKFileError(file: fileName, "digest \"\(text)\" is not hex") }
+                    value = Int64(bitPattern: v)
+                } else {
+                    value = try r.readLong("digest")
+                }
+                digest = ZxidDigest(zxid: zxid, digestVersion: version, digest: value)
                 try checkSeal(&r, bytes, fileName)
             }
             guard r.atEnd else { throw ZKFileError(file: fileName, "\(r.remaining) bytes after the last seal") }
