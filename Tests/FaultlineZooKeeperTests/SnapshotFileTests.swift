@@ -102,3 +102,17 @@ private func randomWorkload(seed: UInt64, steps: Int) -> (MiniLeader, [PreparedT
     let b = try SnapshotFile.decode(sealed, snapshotZxid: 5)
     #expect(b.zxidDigest == ZxidDigest(zxid: 5, digestVersion: 1, digest: 0x1_ff45_63bf))
 }
+
+@Test func snapSyncPayloadCarriesTheTreeAndSessionsAndNeedsItsSignature() throws {
+    let (l, _) = randomWorkload(seed: 31, steps: 60)
+    let bytes = SnapSync.encode(tree: l.tree, sessions: [0x101: 6000])
+    let (tree, sessions) = try SnapSync.decode(bytes, zxid: l.tree.lastProcessedZxid)
+    #expect(tree.digest() == l.tree.digest() && sessions == [0x101: 6000])
+    #expect(tree.lastProcessedZxid == l.tree.lastProcessedZxid)
+    var unsigned = bytes
+    unsigned[unsigned.count - 1] = 0x21
+    #expect(throws: ZKFileError.self) { try SnapSync.decode(unsigned, zxid: 0) }
+    // The body is the snapshot file's body: header (16) + body + seals/trailer.
+    let file = SnapshotFile(tree: l.tree, sessions: [0x101: 6000]).encode()
+    #expect(Array(file[16..<(16 + bytes.count - 14)]) == Array(bytes.dropLast(14)))
+}
