@@ -207,8 +207,8 @@ private func buildDataDir() -> DataDirWriter {
 
     let root = NSTemporaryDirectory() + "faultline-zk-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let dataDir = root + "/data"
-    try w.write(to: dataDir)
     defer { try? FileManager.default.removeItem(atPath: root) }
+    try w.write(to: dataDir)
     let v2 = dataDir + "/version-2"
 
     // 1. The real txn log tool reads every entry of both files.
@@ -254,6 +254,9 @@ private func buildDataDir() -> DataDirWriter {
             if !shortExpired { Thread.sleep(forTimeInterval: 0.5) }
         }
         _ = try zk.cli(port: port, ["create", "/fromReal", "hi"])
+    } catch {
+        zk.stop(server)
+        throw error
     }
     zk.stop(server)
     let log = (try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? ""
