@@ -55,10 +55,13 @@ struct RealZooKeeper {
         p.standardOutput = out
         p.standardError = out
         try p.run()
-        for _ in 0..<300 {
-            if p.isRunning && Self.accepts(port: port) { return p }
-            if !p.isRunning { break }
-            Thread.sleep(forTimeInterval: 0.1)
+        // The port opens before the database is loaded, so wait until a client is served.
+        for _ in 0..<300 where p.isRunning && !Self.accepts(port: port) { Thread.sleep(forTimeInterval: 0.1) }
+        for _ in 0..<20 where p.isRunning {
+            if let lines = try? cli(port: port, ["ls", "/"]), lines.contains(where: { $0.hasPrefix("[") && $0.contains("zookeeper") }) {
+                return p
+            }
+            Thread.sleep(forTimeInterval: 0.3)
         }
         stop(p)
         throw ZKFileError(file: logFile, "real server did not come up:\n" + ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""))
@@ -88,9 +91,11 @@ struct RealZooKeeper {
     /// One zkCli command against the server; the command's own output lines.
     func cli(port: Int, _ command: [String]) throws -> [String] {
         let (_, output) = try run("org.apache.zookeeper.ZooKeeperMain", ["-server", "127.0.0.1:\(port)"] + command)
-        return output.split(separator: "\n").map(String.init).filter {
-            !$0.contains(" INFO ") && !$0.contains("WatchedEvent") && !$0.contains("ServiceUtils")
-                && !$0.hasPrefix("Connecting to") && !$0.hasPrefix("WATCHER::") && !$0.isEmpty && !$0.hasPrefix("[main]")
+        let logLevels = ["] INFO ", "] WARN ", "] ERROR ", "] DEBUG "]
+        return output.split(separator: "\n").map(String.init).filter { line in
+            !logLevels.contains { line.contains($0) } && !line.contains("WatchedEvent")
+                && !line.hasPrefix("Connecting to") && !line.hasPrefix("WATCHER::") && !line.isEmpty
+                && !line.hasPrefix("\t") && !line.contains("Exception")
         }
     }
 }
