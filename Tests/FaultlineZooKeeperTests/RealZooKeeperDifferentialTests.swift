@@ -4,7 +4,8 @@ import FaultlineCore
 @testable import FaultlineZooKeeper
 
 /// The Java side of the differential test: replays a script of writes through the real
-/// client API, one session per column, and records each KeeperException code.
+/// client API, one session per column, and records each KeeperException code and the watch
+/// events a watching session heard for it.
 private let diffJava = #"""
 import org.apache.zookeeper.*;
 import org.apache.zookeeper.data.*;
@@ -28,16 +29,28 @@ public class Diff {
     }
   }
 
+  static final List<String> events = Collections.synchronizedList(new ArrayList<>());
+
   public static void main(String[] a) throws Exception {
     List<String> lines = Files.readAllLines(Paths.get(a[1]));
     int sessions = Integer.parseInt(lines.get(0));
+    String[] watchPaths = lines.get(1).split(" ");
     ZooKeeper[] zk = new ZooKeeper[sessions];
     for (int i = 0; i < sessions; i++) {
       zk[i] = new ZooKeeper(a[0], 30000, e -> {});
       while (zk[i].getState() != ZooKeeper.States.CONNECTED) Thread.sleep(20);
     }
+    // One more session only watches: before each write it (re)sets an exists watch on every
+    // watched path and a child watch where the node exists.
+    ZooKeeper watcher = new ZooKeeper(a[0], 30000, e -> {
+      if (e.getType() != Watcher.Event.EventType.None) events.add(e.getType().getIntValue() + ":" + e.getPath());
+    });
+    while (watcher.getState() != ZooKeeper.States.CONNECTED) Thread.sleep(20);
     StringBuilder out = new StringBuilder();
-    for (String line : lines.subList(1, lines.size())) {
+    for (String line : lines.subList(2, lines.size())) {
+      for (String p : watchPaths) {
+        if (watcher.exists(p, true) != null) watcher.getChildren(p, true);
+      }
       String[] f = line.split(" ");
       ZooKeeper z = zk[Integer.parseInt(f[0])];
       int code = 0;
@@ -55,8 +68,16 @@ public class Diff {
           default: throw new IllegalArgumentException(f[1]);
         }
       } catch (KeeperException e) { code = e.code().intValue(); }
-      out.append(code).append('\n');
+      // An async call's callback runs on the event thread after every event that arrived
+      // before its reply, so once it fires the watcher has seen all this write's events.
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+      watcher.exists("/", false, (rc, path, ctx, stat) -> done.countDown(), null);
+      done.await();
+      String seen;
+      synchronized (events) { seen = String.join(",", events); events.clear(); }
+      out.append(code).append('|').append(seen).append('\n');
     }
+    watcher.close();
     for (ZooKeeper z : zk) z.close();
     Files.write(Paths.get(a[2]), out.toString().getBytes(StandardCharsets.UTF_8));
   }
@@ -108,7 +129,7 @@ private func diffScript(seed: UInt64, sessions: Int, steps: Int) -> [(session: I
     return out
 }
 
-@Test func randomWritesThroughTheRealServerAndOurPreparerGiveTheSameTxnsAndErrors() throws {
+@Test func randomWritesThroughTheRealServerAndOurPreparerGiveTheSameTxnsErrorsAndWatchEvents() throws {
     let (found, reason) = RealZooKeeper.find()
     guard let zk = found else { print("skipping differential test: \(reason)"); return }
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/javac") else {
@@ -128,7 +149,9 @@ private func diffScript(seed: UInt64, sessions: Int, steps: Int) -> [(session: I
 
     let sessions = 3
     let script = diffScript(seed: 7, sessions: sessions, steps: 200)
-    try ([String(sessions)] + script.map(\.line)).joined(separator: "\n").write(toFile: root + "/script", atomically: true, encoding: .utf8)
+    let watchPaths = ["/d0", "/d1", "/d0/a", "/d0/b", "/d1/a", "/d1/b", "/d0/s-0000000000", "/d1/s-0000000001"]
+    try ([String(sessions), watchPaths.joined(separator: " ")] + script.map(\.line)).joined(separator: "\n")
+        .write(toFile: root + "/script", atomically: true, encoding: .utf8)
     let port = try #require((27361..<27381).first { !RealZooKeeper.accepts(port: $0) }, "no free port")
     let server = try zk.startServer(dataDir: dataDir, port: port, logFile: root + "/server.log")
     let run: (status: Int32, output: String)
@@ -149,8 +172,11 @@ private func diffScript(seed: UInt64, sessions: Int, steps: Int) -> [(session: I
     }
     zk.stop(server)
     try #require(run.status == 0, "\(run.output)")
-    let codes = try String(contentsOfFile: root + "/codes", encoding: .utf8).split(separator: "\n").map { Int32($0)! }
-    #expect(codes.count == script.count)
+    let outcomes = try String(contentsOfFile: root + "/codes", encoding: .utf8).split(separator: "\n").map { line in
+        let parts = line.split(separator: "|", omittingEmptySubsequences: false)
+        return (code: Int32(parts[0])!, events: parts[1].isEmpty ? [] : parts[1].split(separator: ",").map(String.init))
+    }
+    #expect(outcomes.count == script.count)
 
     let v2 = dataDir + "/version-2"
     let logName = try #require(try FileManager.default.contentsOfDirectory(atPath: v2).first { $0.hasPrefix("log.") })
@@ -162,6 +188,10 @@ private func diffScript(seed: UInt64, sessions: Int, steps: Int) -> [(session: I
     var scriptIndex = 0
     var mismatches = 0
     var failedWrites = 0
+    var eventsSeen = 0
+    // The watcher's session is the last one created before the script's first write.
+    let firstWrite = try #require(real.entries.firstIndex { if case .createSession = $0.txn { return false } else { return true } })
+    let watcherSession = real.entries[firstWrite - 1].header.clientId
     for entry in real.entries {
         let h = entry.header
         let request: ZKRequest
@@ -171,6 +201,15 @@ private func diffScript(seed: UInt64, sessions: Int, steps: Int) -> [(session: I
         default:
             request = script[scriptIndex].request
             scriptIndex += 1
+        }
+        let scripted: Bool
+        if case .createSession = request { scripted = false } else if case .closeSession = request { scripted = false } else { scripted = true }
+        if scripted {
+            for p in watchPaths {
+                if case .stat = tree.read(.exists(path: p, watch: true), session: watcherSession) {
+                    _ = tree.read(.getChildren(path: p, watch: true), session: watcherSession)
+                }
+            }
         }
         let made = prep.prepare(request, sessionId: h.clientId, cxid: h.cxid, zxid: h.zxid, time: h.time, tree: tree)
         let prepared = try #require(made)
@@ -186,13 +225,16 @@ private func diffScript(seed: UInt64, sessions: Int, steps: Int) -> [(session: I
         }
         let rc = tree.processTxn(prepared.header, prepared.txn)
         prep.applied(zxid: h.zxid)
-        if !request.isWrite || scriptIndex == 0 { continue }
-        if case .createSession = request { continue }
-        if case .closeSession = request { continue }
-        #expect(rc.err.rawValue == codes[scriptIndex - 1], "\(script[scriptIndex - 1].line)")
+        guard scripted else { continue }
+        let outcome = outcomes[scriptIndex - 1]
+        #expect(rc.err.rawValue == outcome.code, "\(script[scriptIndex - 1].line)")
         if rc.err != .ok { failedWrites += 1 }
+        let ourEvents = rc.watchEvents.filter { $0.session == watcherSession }.map { "\($0.type.rawValue):\($0.path)" }
+        #expect(ourEvents == outcome.events, "watch events of \(script[scriptIndex - 1].line)")
+        eventsSeen += ourEvents.count
     }
     #expect(scriptIndex == script.count, "every scripted write reached the real log")
     #expect(failedWrites > 20 && failedWrites < script.count - 20, "the script exercises both outcomes (\(failedWrites) failed)")
+    #expect(eventsSeen > 30, "the watcher heard events (\(eventsSeen))")
     tree.checkInvariants()
 }
