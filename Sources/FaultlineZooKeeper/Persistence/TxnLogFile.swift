@@ -8,7 +8,9 @@
 /// The file is named after the zxid of its first entry. The writer preallocates in steps of
 /// `preAllocSize` (64 MiB in the real server, `zookeeper.preAllocSize` in KiB) whenever the
 /// write position comes within 4 KiB of the end, so a reader meets zeros after the last
-/// entry, which it takes as the end: a zero crc with a zero length.
+/// entry, which it takes as the end: a zero crc with a zero length. (The real writer decides
+/// from the position its buffered stream has flushed, so under heavy batching its file may
+/// grow one step later than this one; the entry bytes are the same and readers cannot tell.)
 public struct TxnLogFile: Hashable, Sendable {
     /// `FilePadding`'s default: 64 MiB.
     public static let preAllocSizeDefault: Int64 = 64 * 1024 * 1024
