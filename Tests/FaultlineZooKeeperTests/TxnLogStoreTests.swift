@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FaultlineCore
 import FaultlineStorage
@@ -206,4 +207,23 @@ extension UInt64 {
     #expect(!removed.isEmpty && removed.allSatisfy { $0.hasPrefix("log.") || $0.hasPrefix("snapshot.") })
     let db = try FileTxnSnapLog(disk: disk, preAllocSize: 0).restore()
     #expect(db.tree.digest() == n.l.tree.digest(), "what is left still restores the whole tree")
+}
+
+@Test func aSimulatedServersDataDirExportsToRealFilesThatRestoreTheSameTree() throws {
+    let disk = simDisk(9)
+    var n = Node(store: try FileTxnSnapLog(disk: disk, preAllocSize: 4096))
+    _ = try n.store.completeSnapshot(try n.store.saveSnapshot(n.l.tree, sessions: [:], zxid: 0))
+    try n.write(.createSession(timeoutMs: 4000))
+    try n.write(MiniLeader.create("/e", "x", .ephemeral))
+    try n.write(MiniLeader.create("/p", "y"))
+    try n.sync()
+    let root = FileManager.default.temporaryDirectory.path + "/faultline-zkexport-\(UInt32.random(in: 0...UInt32.max))"
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let real = try FileDisk(root: root)
+    let copied = try n.store.export(to: real)
+    #expect(copied == ["log.\(ZxidUtils.hex(ZxidUtils.make(epoch: 1, counter: 1)))", "snapshot.0"])
+    let db = try FileTxnSnapLog(disk: real).restore()
+    #expect(db.tree.digest() == n.l.tree.digest())
+    #expect(db.sessions == [0x77: 4000] && db.tree.ephemerals(of: 0x77) == ["/e"])
 }

@@ -258,6 +258,34 @@ public final class FileTxnSnapLog<D: Disk> {
         return outcome
     }
 
+    // MARK: export
+
+    /// Copies every `log.*` and `snapshot.*` file, as the page cache holds it, into
+    /// `directory` on another disk: point a `FileDisk` at a real dataDir and a real
+    /// ZooKeeper can be started on what a simulated server left. Returns the names copied.
+    @discardableResult
+    public func export<E: Disk>(to other: E, directory target: String = ZKFileNames.versionDirectory) throws(StorageError) -> [String] {
+        try other.makeDirectory(target)
+        var copied: [String] = []
+        for name in try disk.list(directory) {
+            let isLog = ZKFileNames.zxid(fromName: name, prefix: ZKFileNames.logPrefix) != nil
+            let isSnapshot = ZKFileNames.zxid(fromName: name, prefix: ZKFileNames.snapshotPrefix) != nil
+            guard isLog || isSnapshot else { continue }
+            let from = try disk.open(DiskPath.join(directory, name), create: false)
+            let bytes = try disk.readAll(from)
+            disk.close(from)
+            let to = try other.open(DiskPath.join(target, name), create: true)
+            try other.truncate(to, to: 0)
+            try other.write(to, at: 0, bytes)
+            let ticket = try other.requestSync(to)
+            let outcome = other.completeSync(ticket)
+            other.close(to)
+            guard outcome == .durable else { throw .syncFailed(path: DiskPath.join(target, name)) }
+            copied.append(name)
+        }
+        return copied
+    }
+
     // MARK: purge
 
     /// `PurgeTxnLog.purge` (autopurge): keeps the `snapRetainCount` newest valid snapshots
