@@ -1,5 +1,7 @@
 @testable import FaultlineZooKeeper
 
+// Test support (named to fit this helper's DataTree*Tests.swift files): a leader in miniature.
+
 /// A leader in miniature for tests: prepares each request with the next zxid, applies it to
 /// the tree at once (commit = apply), and checks the invariants after every txn.
 struct MiniLeader {
