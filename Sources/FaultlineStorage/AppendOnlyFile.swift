@@ -93,6 +93,8 @@ public final class AppendOnlyFile<D: Disk> {
         self.disk = disk; self.directory = directory; self.config = config
     }
 
+    deinit { for t in targets { disk.close(t.file) } }
+
     /// Appends one command (`["SET", "k", "v"]`) for database `db`; returns its number
     /// (durable once `durableCount` reaches it).
     @discardableResult

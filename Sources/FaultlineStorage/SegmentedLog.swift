@@ -90,6 +90,8 @@ public final class SegmentedLog<D: Disk> {
         self.disk = disk; self.directory = directory; self.config = config
     }
 
+    deinit { for s in segments { disk.close(s.file) } }
+
     /// The file name Kafka gives a segment: the base offset in 20 decimal digits.
     public static func segmentName(_ baseOffset: UInt64) -> String {
         let digits = String(baseOffset)
