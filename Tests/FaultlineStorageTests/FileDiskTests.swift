@@ -8,7 +8,7 @@ func makeTemporaryDirectory(_ prefix: String) throws -> String {
     var template = Array((NSTemporaryDirectory() + "/faultline-\(prefix)-XXXXXX").utf8CString)
     let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
     guard made != nil else { throw StorageError.system(path: prefix, operation: "mkdtemp", errno: errno) }
-    return String(cString: template)
+    return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
 }
 
 @Suite struct FileDiskTests {

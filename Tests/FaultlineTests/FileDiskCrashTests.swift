@@ -34,7 +34,7 @@ import FaultlineCore
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             Issue.record("mkdtemp failed"); return
         }
-        let dir = String(cString: template)
+        let dir = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
         var random = SeededRandom(seed: 42, stream: "crash-test-delays")

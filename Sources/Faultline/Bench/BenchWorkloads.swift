@@ -3,6 +3,7 @@
 public enum BenchWorkloads {
     public static var all: [BenchWorkload] {
         []
+            + StorageBench.workloads
     }
 
     /// Ratios printed after the workloads (each only when both of its workloads ran).
