@@ -111,7 +111,7 @@ public final class AppendOnlyFile<D: Disk> {
                 try disk.append(targets[t].file, buffer)
             } catch {
                 // Redis truncates a partial write away so the file stays loadable.
-                try? disk.truncate(targets[t].file, to: before)
+                if let size = try? disk.size(targets[t].file), size != before { try? disk.truncate(targets[t].file, to: before) }
                 throw error
             }
             targets[t].selectedDb = db

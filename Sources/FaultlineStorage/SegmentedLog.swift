@@ -124,7 +124,7 @@ public final class SegmentedLog<D: Disk> {
             try disk.append(active.file, frameBuffer)
         } catch {
             // A real write may have landed partly: cut back so the next frame starts clean.
-            try? disk.truncate(active.file, to: active.size)
+            if let size = try? disk.size(active.file), size != active.size { try? disk.truncate(active.file, to: active.size) }
             throw error
         }
         if active.bytesSinceIndexEntry >= config.indexIntervalBytes {
@@ -156,12 +156,8 @@ public final class SegmentedLog<D: Disk> {
         precondition(inFlight.count < config.syncsInFlightMax, "more than \(config.syncsInFlightMax) log syncs in flight")
         var tickets: [SyncTicket] = []
         tickets.reserveCapacity(dirty.count + 1)
-        do {
-            for s in dirty { tickets.append(try disk.requestSync(s.file)) }
-            if directoryDirty { tickets.append(try disk.requestDirectorySync(directory)) }
-        } catch {
-            throw error
-        }
+        for s in dirty { tickets.append(try disk.requestSync(s.file)) }
+        if directoryDirty { tickets.append(try disk.requestDirectorySync(directory)) }
         for s in dirty { s.dirty = false }
         directoryDirty = false
         let id = nextSyncID
