@@ -123,6 +123,7 @@ public final class FileDisk: Disk {
 
     public func requestSync(_ file: DiskFile) throws(StorageError) -> SyncTicket {
         let fd = try fd(file)
+        guard pending.count < SimDisk.pendingTicketsMax else { throw .invalidArgument("fsync tickets requested and never completed") }
         // A duplicate descriptor: the engine may close its handle before the sync completes
         // (fsync flushes the file, whichever descriptor names it).
         let dup = Glibc_dup(fd)

@@ -151,14 +151,13 @@ public final class SegmentedLog<D: Disk> {
     /// directory when segments were created or removed). Nil when nothing is unsynced:
     /// whatever is appended is durable already or covered by a sync in flight.
     public func requestSync() throws(StorageError) -> PendingSync? {
-        let dirty = segments.filter(\.dirty)
-        if dirty.isEmpty && !directoryDirty { return nil }
         precondition(inFlight.count < config.syncsInFlightMax, "more than \(config.syncsInFlightMax) log syncs in flight")
         var tickets: [SyncTicket] = []
-        tickets.reserveCapacity(dirty.count + 1)
-        for s in dirty { tickets.append(try disk.requestSync(s.file)) }
+        // No intermediate array: this runs once per fsync, often once per record.
+        for s in segments where s.dirty { tickets.append(try disk.requestSync(s.file)) }
         if directoryDirty { tickets.append(try disk.requestDirectorySync(directory)) }
-        for s in dirty { s.dirty = false }
+        if tickets.isEmpty { return nil }
+        for s in segments { s.dirty = false }
         directoryDirty = false
         let id = nextSyncID
         nextSyncID += 1

@@ -277,7 +277,11 @@ public final class SimDisk: Disk {
         return random.duration(in: faults.syncLatency)
     }
 
+    /// Bound on syncs requested and never completed: a shell that drops tickets leaks them.
+    public static let pendingTicketsMax = 100_000
+
     func issueTicket(_ target: TicketTarget) -> SyncTicket {
+        precondition(tickets.count < SimDisk.pendingTicketsMax, "fsync tickets requested and never completed")
         counters.syncsRequested += 1
         let latency = drawLatency()
         let fails = random.chance(faults.syncError)
