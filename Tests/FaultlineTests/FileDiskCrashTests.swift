@@ -45,7 +45,7 @@ import FaultlineCore
             let child = try Spawned.start(executable, ["_storage-crash-child", "--dir", dir, "--seed", "\(cycle + 1)"])
             // Kill at a random moment after recovery finished, while the child is writing.
             let head = child.readFirstLine()
-            usleep(UInt32(random.int(in: 0...12_000)))
+            usleep(UInt32(random.int(in: 0...40_000)))
             kill(child.pid, SIGKILL)
             let output = String(decoding: head + child.readOutput(), as: UTF8.self)
             let status = child.wait()

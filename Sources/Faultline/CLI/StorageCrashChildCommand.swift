@@ -123,6 +123,8 @@ public enum StorageCrashChild {
 
 /// A `Disk` that writes every append in up to three `pwrite` calls split at random points,
 /// as a record written header-then-body would be, so a SIGKILL can land inside a frame.
+/// An fsync between two pieces never makes a partial frame count as durable: the log's
+/// `durableEndOffset` only moves when its own sync completes.
 final class SplitWriteDisk<Base: Disk>: Disk {
     let base: Base
     var random: SeededRandom
@@ -136,6 +138,9 @@ final class SplitWriteDisk<Base: Disk>: Disk {
             try base.write(file, at: start, Array(rest.prefix(cut)))
             start += cut
             rest = rest.dropFirst(cut)
+            // Now and then a real fsync between the pieces: a slow window inside the frame,
+            // so a good share of the kills leave half a frame on disk.
+            if random.below(48) == 0 { _ = base.completeSync(try base.requestSync(file)) }
         }
         try base.write(file, at: start, Array(rest))
     }
