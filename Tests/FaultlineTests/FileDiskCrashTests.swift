@@ -75,6 +75,27 @@ import FaultlineCore
     }
 }
 
+@Suite struct StorageCrashChildCommandTests {
+    @Test func crashChildIsHiddenFromHelpAndRejectsAMissingDirectoryWithExitTwo() {
+        let help = CapturedConsole()
+        #expect(FaultlineCLI.run(["--help"], console: help) == ExitCode.success)
+        #expect(!help.stdout.contains("_storage-crash-child"))
+        #expect(help.stdout.contains("bench"))
+        let missing = CapturedConsole()
+        #expect(FaultlineCLI.run(["_storage-crash-child", "--dir", "/nonexistent/faultline"], console: missing) == ExitCode.usage)
+        #expect(missing.stderr.contains("/nonexistent/faultline"))
+        let noDir = CapturedConsole()
+        #expect(FaultlineCLI.run(["_storage-crash-child"], console: noDir) == ExitCode.usage)
+        #expect(noDir.stderr.contains("--dir PATH is required"))
+    }
+
+    @Test func payloadIsAFunctionOfTheOffsetAlone() {
+        #expect(StorageCrashChild.payload(offset: 7) == StorageCrashChild.payload(offset: 7))
+        #expect(StorageCrashChild.payload(offset: 7) != StorageCrashChild.payload(offset: 8))
+        #expect((0..<200).allSatisfy { StorageCrashChild.payload(offset: UInt64($0)).count <= 3000 })
+    }
+}
+
 /// A child process by posix_spawn and waitpid (no run loop), with a clean signal mask so
 /// SIGKILL and SIGTERM reach it whatever thread the test runs on.
 struct Spawned {
