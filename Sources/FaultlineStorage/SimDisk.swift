@@ -17,9 +17,11 @@ import FaultlineCore
 ///   directory operations no completed directory sync covered, a prefix survives (an
 ///   ordered metadata journal, as ext4 and XFS keep): each one ends the prefix with rate
 ///   `faults.directoryOpLoss`, so a new file may vanish and a renamed one may keep its
-///   old name. With rate
-///   `faults.tornWrite`, a file whose last operation was an unsynced append instead keeps a
-///   sector-aligned prefix of that append (and its earlier unsynced writes).
+///   old name. With rate `faults.tornWrite`, a file whose last operation was an unsynced
+///   append instead keeps a sector-aligned prefix of that append (and its earlier unsynced
+///   writes). After a crash, open every file again: the engines recover by reopening.
+/// - **Directory syncs** persist the operations touching that directory and, before them,
+///   the earlier operations on the same files (a rename persists the create it depends on).
 /// - **Faults**, each with its own `Ratio` in `faults`: bit flips on the medium (found by
 ///   whoever checks a checksum on read), EIO on reads and writes, failed fsyncs, ENOSPC
 ///   (random, or past `capacityBytes`), slow fsyncs. `counters` records what happened.
