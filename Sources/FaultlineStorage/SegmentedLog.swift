@@ -61,24 +61,7 @@ public final class SegmentedLog<D: Disk> {
     /// Every record in `logStartOffset..<durableEndOffset` has completed an fsync.
     public internal(set) var durableEndOffset: UInt64 = 0
 
-    struct IndexEntry { var offset: UInt64; var position: Int }
-
-    final class Segment {
-        let baseOffset: UInt64
-        let path: String
-        let file: DiskFile
-        var size = 0
-        var nextOffset: UInt64
-        var index: [IndexEntry] = []
-        var bytesSinceIndexEntry = 0
-        /// Written or truncated since its last sync request.
-        var dirty = false
-        init(baseOffset: UInt64, path: String, file: DiskFile) {
-            self.baseOffset = baseOffset; self.path = path; self.file = file; self.nextOffset = baseOffset
-        }
-    }
-
-    var segments: [Segment] = []
+    var segments: [LogSegment] = []
     /// A segment was created or removed since the last directory sync request.
     var directoryDirty = false
     var inFlight: [(id: UInt64, mark: UInt64, done: Bool)] = []
@@ -99,7 +82,7 @@ public final class SegmentedLog<D: Disk> {
     }
 
     /// Base offsets of the segments, oldest first.
-    public var segmentBaseOffsets: [UInt64] { segments.map(\.baseOffset) }
+    public var segmentBaseOffsets: [UInt64] { segments.map { $0.baseOffset } }
     /// Bytes in all segments.
     public var sizeInBytes: Int { segments.reduce(0) { $0 + $1.size } }
 
@@ -128,7 +111,7 @@ public final class SegmentedLog<D: Disk> {
             throw error
         }
         if active.bytesSinceIndexEntry >= config.indexIntervalBytes {
-            active.index.append(IndexEntry(offset: offset, position: active.size))
+            active.index.append(LogIndexEntry(offset: offset, position: active.size))
             active.bytesSinceIndexEntry = 0
         }
         active.bytesSinceIndexEntry += frameBytes
@@ -139,9 +122,9 @@ public final class SegmentedLog<D: Disk> {
         return offset
     }
 
-    func roll() throws(StorageError) -> Segment {
+    func roll() throws(StorageError) -> LogSegment {
         let path = DiskPath.join(directory, Self.segmentName(logEndOffset))
-        let segment = Segment(baseOffset: logEndOffset, path: path, file: try disk.open(path, create: true))
+        let segment = LogSegment(baseOffset: logEndOffset, path: path, file: try disk.open(path, create: true))
         segments.append(segment)
         directoryDirty = true
         return segment
@@ -204,12 +187,32 @@ public final class SegmentedLog<D: Disk> {
         for (i, s) in segments.enumerated() {
             if i + 1 < segments.count { precondition(s.nextOffset == segments[i + 1].baseOffset, "gap after \(s.path)") }
             precondition(s.nextOffset >= s.baseOffset)
-            var last: IndexEntry?
+            var last: LogIndexEntry?
             for e in s.index {
                 precondition(e.offset >= s.baseOffset && e.offset < s.nextOffset && e.position < s.size)
                 if let l = last { precondition(l.offset < e.offset && l.position < e.position) }
                 last = e
             }
         }
+    }
+}
+
+/// One sparse index entry: the byte position of the frame of `offset`.
+struct LogIndexEntry { var offset: UInt64; var position: Int }
+
+/// A segment file of a `SegmentedLog` and what recovery or appends learned about it.
+/// Kept outside the generic log so its metadata is static, not instantiated per access.
+final class LogSegment {
+    let baseOffset: UInt64
+    let path: String
+    let file: DiskFile
+    var size = 0
+    var nextOffset: UInt64
+    var index: [LogIndexEntry] = []
+    var bytesSinceIndexEntry = 0
+    /// Written or truncated since its last sync request.
+    var dirty = false
+    init(baseOffset: UInt64, path: String, file: DiskFile) {
+        self.baseOffset = baseOffset; self.path = path; self.file = file; self.nextOffset = baseOffset
     }
 }
