@@ -54,19 +54,21 @@ public final class SegmentedLog<D: Disk> {
     public let directory: String
     public let config: SegmentedLogConfig
 
+    // Single-threaded and never re-entered: hot properties skip dynamic exclusivity checks.
+
     /// The first offset the log holds.
     public internal(set) var logStartOffset: UInt64 = 0
     /// The offset the next append gets.
-    public internal(set) var logEndOffset: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var logEndOffset: UInt64 = 0
     /// Every record in `logStartOffset..<durableEndOffset` has completed an fsync.
-    public internal(set) var durableEndOffset: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var durableEndOffset: UInt64 = 0
 
-    var segments: [LogSegment] = []
+    @exclusivity(unchecked) var segments: [LogSegment] = []
     /// A segment was created or removed since the last directory sync request.
-    var directoryDirty = false
-    var inFlight: [(id: UInt64, mark: UInt64, done: Bool)] = []
-    var nextSyncID: UInt64 = 1
-    var frameBuffer: [UInt8] = []
+    @exclusivity(unchecked) var directoryDirty = false
+    @exclusivity(unchecked) var inFlight: [(id: UInt64, mark: UInt64, done: Bool)] = []
+    @exclusivity(unchecked) var nextSyncID: UInt64 = 1
+    @exclusivity(unchecked) var frameBuffer: [UInt8] = []
 
     init(disk: D, directory: String, config: SegmentedLogConfig) {
         precondition(config.segmentBytes > RecordFrame.headerBytes && config.indexIntervalBytes > 0)
@@ -206,12 +208,12 @@ final class LogSegment {
     let baseOffset: UInt64
     let path: String
     let file: DiskFile
-    var size = 0
-    var nextOffset: UInt64
-    var index: [LogIndexEntry] = []
-    var bytesSinceIndexEntry = 0
+    @exclusivity(unchecked) var size = 0
+    @exclusivity(unchecked) var nextOffset: UInt64
+    @exclusivity(unchecked) var index: [LogIndexEntry] = []
+    @exclusivity(unchecked) var bytesSinceIndexEntry = 0
     /// Written or truncated since its last sync request.
-    var dirty = false
+    @exclusivity(unchecked) var dirty = false
     init(baseOffset: UInt64, path: String, file: DiskFile) {
         self.baseOffset = baseOffset; self.path = path; self.file = file; self.nextOffset = baseOffset
     }
