@@ -174,6 +174,13 @@ public final class SegmentedLog<D: Disk> {
         return durableEndOffset
     }
 
+    /// `completeSync` in the shape every engine shares (a log sync has a single step), so a
+    /// shell completes any engine's `PendingSync` the same way.
+    public func complete(_ pending: PendingSync) throws(StorageError) -> SyncStep {
+        try completeSync(pending)
+        return .done
+    }
+
     /// Requests and completes a sync at once (FileDisk, tests, tools).
     public func syncNow() throws(StorageError) {
         if let p = try requestSync() { try completeSync(p) }
