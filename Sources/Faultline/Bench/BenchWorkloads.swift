@@ -8,6 +8,7 @@ public enum BenchWorkloads {
         var list: [BenchWorkload] = []
         list += CoreBench.workloads(events: options.events, seed: options.seed)
         list += [CheckBench.etcdCorpus, CheckBench.kvC50]
+        list += StorageBench.workloads
         return list
     }
 
