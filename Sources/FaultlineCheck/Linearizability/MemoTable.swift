@@ -20,7 +20,7 @@ struct MemoTable<State: Hashable> {
     private var arenaEntries: Int
     private var states: [State] = []
 
-    init(words: Int, capacity initial: Int = 1 << 14) {
+    init(words: Int, capacity initial: Int = 512) {
         precondition(words > 0)
         var c = 16
         while c < initial { c <<= 1 }
