@@ -60,6 +60,21 @@ struct MemoTable<State: Hashable> {
         return true
     }
 
+    /// Every entry is reachable from its hash's probe start and slots are at most half full.
+    func checkInvariants() {
+        precondition(capacity & (capacity - 1) == 0 && count * 2 <= capacity, "memo load factor")
+        var occupied = 0
+        for s in 0..<capacity where slotEntry[s] != 0 {
+            occupied += 1
+            var i = Int(truncatingIfNeeded: slotHash[s]) & (capacity - 1)
+            while i != s {
+                precondition(slotEntry[i] != 0, "an empty slot breaks the probe run of entry \(slotEntry[s])")
+                i = (i + 1) & (capacity - 1)
+            }
+        }
+        precondition(occupied == count && states.count == count, "memo count")
+    }
+
     @inline(__always)
     private func sameBits(_ entry: Int, _ bits: UnsafePointer<UInt64>) -> Bool {
         let stored = arena + entry * words
