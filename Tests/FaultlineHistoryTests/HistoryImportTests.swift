@@ -106,3 +106,22 @@ import FaultlineHistory
         #expect(error(deep)?.message.contains("nested deeper") == true)
     }
 }
+
+@Suite struct IndependentKeyTests {
+    @Test func tupleValuesBecomeKeys() throws {
+        let text = """
+        {:process 0, :type :invoke, :f :cas, :value [3 [1 2]]}
+        {:process 0, :type :ok, :f :cas, :value [3 [1 2]]}
+        {:process 1, :type :invoke, :f :read, :value ["k" nil]}
+        """
+        let h = try HistoryFile.parse(bytes: Array(text.utf8), independent: true)
+        #expect(h.history[0].key == "3" && h.history[0].value == [1, 2])
+        #expect(h.history[2].key == "k" && h.history[2].value == .null)
+    }
+
+    @Test func valueThatIsNoTupleIsRejectedAtItsLine() {
+        let text = "{:process 0, :type :invoke, :f :read, :value [1 2]}\n{:process 0, :type :ok, :f :read, :value 5}\n"
+        do { _ = try HistoryFile.parse(bytes: Array(text.utf8), file: "i.edn", independent: true); Issue.record("expected an error") }
+        catch { #expect(error.description.hasPrefix("i.edn:2: expected an independent [key value] tuple")) }
+    }
+}
