@@ -66,9 +66,12 @@ struct SearchStats: Sendable {
 ///   the search stops as soon as every completed operation is placed. This is exactly
 ///   Jepsen's meaning of `info` (took effect at some point after invocation, or never),
 ///   and it avoids Porcupine's work of placing every pending operation at the end;
-/// - an operation that is legal now and changes no state (a read that matches, a cas
-///   whose comparison fails) is forced when it completed and skipped when optional; the
-///   argument is at the point in `run` where it happens;
+/// - four prunings, each argued sound where it happens in `run` and each checked by the
+///   tests against brute force and against the plain search (`pruning = false`):
+///   (1) an optional operation that would change nothing is not placed; (2) a completed
+///   read-only operation that is legal now is placed at once, with no alternatives;
+///   (3) no overwrite directly after an optional operation; (4) a configuration whose
+///   next read no extension or overwrite can satisfy is abandoned at once;
 /// - the model is a generic parameter, so `step`, `==` and `hash` are specialised calls,
 ///   and models intern values so states are small integers.
 struct LinearizabilitySearch<M: LinearizabilityModel> {
