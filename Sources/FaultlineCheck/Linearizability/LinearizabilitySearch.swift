@@ -81,7 +81,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
     /// the prunings never change an answer.
     var pruning = true
     /// Bound on the pending reads pruning (4) examines after each placement.
-    static var doomedReadsMax: Int { 8 }
+    static var doomedReadsMax: Int { 1 }
 
     /// Runs the search; `stepsMax` bounds this partition's steps.
     mutating func run(stepsMax: Int, memoEntriesMax: Int) -> (SearchOutcome, SearchStats) {
