@@ -119,3 +119,18 @@ import FaultlineHistory
         #expect(r.passed == false && r.detail.contains("b holds 4 at offset 1, where a holds 2"))
     }
 }
+
+@Suite struct HistoryCheckTests {
+    @Test func everyNamedCheckParsesBackAndRuns() throws {
+        var b = HistoryBuilder()
+        b.op(0, "write", 1); b.op(1, "read", returns: 1)
+        for name in HistoryCheck.names {
+            let check = try #require(HistoryCheck(name: name), "\(name)")
+            #expect(check.name == name)
+            _ = try? check.run(b.history)
+        }
+        #expect(HistoryCheck(name: "linearizable:btree") == nil && HistoryCheck(name: "lost") == nil)
+        #expect(try HistoryCheck.linearizable(.register).run(b.history).passed == true)
+        #expect(try HistoryCheck.staleReads.run(b.history).passed == true)
+    }
+}
