@@ -53,6 +53,16 @@ public struct CASRegisterModel: LinearizabilityModel {
         RegisterCalls.step(state, input, output)
     }
 
+    public func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
+    public func isBlindWrite(_ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        if case .write = input { return true } else { return false }
+    }
+    /// Only read-only operations extend (they leave the state as it is), so pruning (4)
+    /// asks whether a pending read matches the state or an overwrite's value.
+    public func isExtending(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
+    public func mayBecomeLegal(afterExtending state: Int32, _ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        RegisterCalls.step(state, input, output) != nil
+    }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }
@@ -75,6 +85,16 @@ public struct RegisterModel: LinearizabilityModel {
         RegisterCalls.step(state, input, output)
     }
 
+    public func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
+    public func isBlindWrite(_ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        if case .write = input { return true } else { return false }
+    }
+    /// Only read-only operations extend (they leave the state as it is), so pruning (4)
+    /// asks whether a pending read matches the state or an overwrite's value.
+    public func isExtending(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
+    public func mayBecomeLegal(afterExtending state: Int32, _ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        RegisterCalls.step(state, input, output) != nil
+    }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }
@@ -143,6 +163,16 @@ enum RegisterCalls {
             case .compareFailed: return state == expected ? nil : state
             default: return state == expected ? new : state
             }
+        }
+    }
+
+    /// Reads, cas that found another value, and cas x -> x never change the register.
+    static func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        switch (input, output) {
+        case (.read, _): return true
+        case (.cas, .compareFailed): return true
+        case (.cas(let e, let n), _): return e == n
+        case (.write, _): return false
         }
     }
 
