@@ -32,8 +32,10 @@ extension RedisCommands {
         let hasCount = argv.count == 3
         var count: Int64 = 0
         if hasCount {
-            guard let n = RedisInteger.parse(argv[2]) else { return .notAnInteger }
-            guard n >= 0 else { return .error("ERR value is out of range, must be positive") }
+            // getPositiveLongFromObjectOrReply gives one message for "x" and for "-1".
+            guard let n = RedisInteger.parse(argv[2]), n >= 0 else {
+                return .error("ERR value is out of range, must be positive")
+            }
             count = n
         }
         let key = argv[1]
