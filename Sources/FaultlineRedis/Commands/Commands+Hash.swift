@@ -23,19 +23,19 @@ extension RedisCommands {
     static func hset(_ c: inout CommandContext, _ argv: [[UInt8]], name: String) -> RESPValue {
         guard argv.count % 2 == 0 else { return arityError(name) }
         let key = argv[1]
-        var hash: RedisHash
         switch c.lookupWrite(key) {
-        case nil: hash = RedisHash()
-        case .hash(let h)?: hash = h
+        case nil, .hash?: break
         default: return .wrongType
         }
+        var hash = RedisHash()
+        if case .hash(let existing)? = c.keyspace.take(key) { hash = existing }
         var created: Int64 = 0
         var j = 2
         while j < argv.count {
             if hash.set(argv[j], argv[j + 1]) { created += 1 }
             j += 2
         }
-        if c.keyspace.value(key) == nil { c.keyspace.set(key, .hash(hash)) } else { c.keyspace.replace(key, .hash(hash)) }
+        c.keyspace.putBack(key, .hash(hash))
         c.propagateEffect(argv)
         return name == "hmset" ? .ok : .integer(created)
     }
@@ -76,15 +76,19 @@ extension RedisCommands {
     /// HDEL: a hash left empty is deleted; nothing is propagated when no field was removed.
     static func hdel(_ c: inout CommandContext, _ argv: [[UInt8]]) -> RESPValue {
         let key = argv[1]
-        guard let value = c.lookupWrite(key) else { return .zero }
-        guard case .hash(var hash) = value else { return .wrongType }
+        switch c.lookupWrite(key) {
+        case nil: return .zero
+        case .hash?: break
+        default: return .wrongType
+        }
+        guard case .hash(var hash)? = c.keyspace.take(key) else { preconditionFailure("the hash just looked up") }
         var deleted: Int64 = 0
         for field in argv.dropFirst(2) {
             if hash.remove(field) { deleted += 1 }
             if hash.isEmpty { break }
         }
+        if hash.isEmpty { c.keyspace.delete(key) } else { c.keyspace.putBack(key, .hash(hash)) }
         guard deleted > 0 else { return .zero }
-        if hash.isEmpty { c.keyspace.delete(key) } else { c.keyspace.replace(key, .hash(hash)) }
         c.propagateEffect(argv)
         return .integer(deleted)
     }

@@ -12,15 +12,15 @@ extension RedisCommands {
     /// pushGenericCommand: LPUSH a b c leaves c at the head. Replies the new length.
     static func push(_ c: inout CommandContext, _ argv: [[UInt8]], head: Bool) -> RESPValue {
         let key = argv[1]
-        var items: [[UInt8]]
         switch c.lookupWrite(key) {
-        case nil: items = []
-        case .list(let existing)?: items = existing
+        case nil, .list?: break
         default: return .wrongType
         }
+        var items: [[UInt8]] = []
+        if case .list(let existing)? = c.keyspace.take(key) { items = existing }
         let pushed = argv.dropFirst(2)
         if head { items.insert(contentsOf: pushed.reversed(), at: 0) } else { items.append(contentsOf: pushed) }
-        if c.keyspace.value(key) == nil { c.keyspace.set(key, .list(items)) } else { c.keyspace.replace(key, .list(items)) }
+        c.keyspace.putBack(key, .list(items))
         c.propagateEffect(argv)
         return .integer(Int64(items.count))
     }
@@ -39,9 +39,13 @@ extension RedisCommands {
             count = n
         }
         let key = argv[1]
-        guard let value = c.lookupWrite(key) else { return hasCount ? .nullArray : .nullBulk }
-        guard case .list(var items) = value else { return .wrongType }
+        switch c.lookupWrite(key) {
+        case nil: return hasCount ? .nullArray : .nullBulk
+        case .list?: break
+        default: return .wrongType
+        }
         if hasCount && count == 0 { return .emptyArray }
+        guard case .list(var items)? = c.keyspace.take(key) else { preconditionFailure("the list just looked up") }
         let reply: RESPValue
         if !hasCount {
             reply = .bulkString(head ? items.removeFirst() : items.removeLast())
@@ -51,7 +55,7 @@ extension RedisCommands {
             if head { items.removeFirst(n) } else { items.removeLast(n) }
             reply = .array(taken.map { .bulkString($0) })
         }
-        if items.isEmpty { c.keyspace.delete(key) } else { c.keyspace.replace(key, .list(items)) }
+        if items.isEmpty { c.keyspace.delete(key) } else { c.keyspace.putBack(key, .list(items)) }
         c.propagateEffect(argv)
         return reply
     }

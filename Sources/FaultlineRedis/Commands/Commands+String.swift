@@ -183,22 +183,25 @@ extension RedisCommands {
 
     static func append(_ c: inout CommandContext, _ argv: [[UInt8]]) -> RESPValue {
         let key = argv[1]
-        let total: Int
+        let oldLength: Int
         switch c.lookupWrite(key) {
-        case nil:
+        case nil: oldLength = -1
+        case .string(let bytes)?: oldLength = bytes.count
+        default: return .wrongType
+        }
+        if oldLength < 0 {
             c.keyspace.set(key, .string(argv[2]))
-            total = argv[2].count
-        case .string(let bytes)?:
-            guard bytes.count + argv[2].count <= stringLengthMax else {
+        } else {
+            guard oldLength + argv[2].count <= stringLengthMax else {
                 return .error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
             }
-            c.keyspace.replace(key, .string(bytes + argv[2]))
-            total = bytes.count + argv[2].count
-        default:
-            return .wrongType
+            // Taken out of the dictionary so the append is in place, as sdscatlen is.
+            guard case .string(var owned)? = c.keyspace.take(key) else { preconditionFailure("the string just looked up") }
+            owned.append(contentsOf: argv[2])
+            c.keyspace.putBack(key, .string(owned))
         }
         c.propagateEffect(argv)
-        return .integer(Int64(total))
+        return .integer(Int64(max(oldLength, 0) + argv[2].count))
     }
 
     static func strlen(_ c: inout CommandContext, _ argv: [[UInt8]]) -> RESPValue {

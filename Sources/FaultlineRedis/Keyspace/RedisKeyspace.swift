@@ -51,6 +51,17 @@ public struct RedisKeyspace: Sendable {
         entries[key] = value
     }
 
+    /// Removes and returns the value but keeps its expiry, so a command can change a list or
+    /// hash in place (no copy-on-write copy of the whole collection) and `putBack` it, or
+    /// `delete` the key when the collection ends up empty.
+    mutating func take(_ key: [UInt8]) -> RedisValue? { entries.removeValue(forKey: key) }
+
+    mutating func putBack(_ key: [UInt8], _ value: RedisValue) {
+        precondition(entries[key] == nil, "putBack of a key that was not taken")
+        precondition(entries.count < RedisKeyspace.keysMax, "keyspace bound reached")
+        entries[key] = value
+    }
+
     /// Removes the key and its expiry; returns whether it was there.
     @discardableResult
     mutating func delete(_ key: [UInt8]) -> Bool {
