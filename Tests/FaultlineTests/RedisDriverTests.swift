@@ -86,6 +86,14 @@ import FaultlineRedis
         #expect(run.err.contains("#effect INCRBY n 5"))
     }
 
+    @Test func theActiveExpireCycleDeletesDuringASleepAndPropagatesDel() throws {
+        let run = try drive(["SET k v EX 1", "SET p v", "#sleep 1001ms", "DBSIZE"], extra: ["--effects", "--clock-ms", "0"])
+        #expect(run.code == 0, "\(run.err)")
+        #expect(try replies(run.out) == ["+OK\r\n", "+OK\r\n", ":1\r\n"])
+        #expect(run.err.contains("#effect SET k v PXAT 1000\n"))
+        #expect(run.err.contains("#effect DEL k (active expire)"))
+    }
+
     @Test func badInputNamesTheLineAndExitsTwo() throws {
         let quotes = try drive(["PING", #"SET k "unterminated"#])
         #expect(quotes.code == ExitCode.usage)

@@ -21,7 +21,14 @@ enum RedisCommand {
     static let command = Command(
         name: "redis",
         summary: "Drive one simulated Redis 7.0 primary from standard input; print exact RESP replies.",
-        usage: "faultline redis [--input FILE] [--clock-ms MS] [--seed N] [--effects]",
+        usage: """
+        faultline redis [--input FILE] [--clock-ms MS] [--seed N] [--effects]
+
+        One command per line, as redis-cli takes it (spaces between arguments, "double quotes"
+        with \\n \\r \\t \\" \\xHH escapes, 'single quotes'). Lines starting with # are
+        comments, except `#sleep 1500ms` / `#sleep 2s`, which advance the node's virtual clock
+        (then the active expire cycle runs). WAIT n timeout also waits in virtual time.
+        """,
         options: options
     ) { args, console in
         let parsed = try ArgumentParser.parse(args, command: "redis", options: options)
@@ -106,6 +113,12 @@ struct RedisStandaloneDriver {
             }
             guard !argv.isEmpty else { continue }
             let result = execute(argv)
+            if effects {
+                for effect in backgroundEffects {
+                    diagnostic("#effect " + effect.map { Self.quoted($0) }.joined(separator: " ") + " (active expire)\n")
+                }
+            }
+            backgroundEffects.removeAll()
             switch result {
             case .reply(let r):
                 output(r.reply.encoded)
@@ -138,10 +151,13 @@ struct RedisStandaloneDriver {
         }
     }
 
+    /// DELs from the active expire cycle, reported with the next command's effects.
+    var backgroundEffects: [[[UInt8]]] = []
+
     mutating func advance(_ ms: Int64) {
         precondition(ms >= 0, "virtual time never goes back")
         clockMs += ms
-        _ = RedisCommands.activeExpire(in: &keyspace, nowMs: clockMs)
+        backgroundEffects += RedisCommands.activeExpire(in: &keyspace, nowMs: clockMs)
     }
 
     func arity(_ name: String) -> RESPValue { .error("ERR wrong number of arguments for '\(name)' command") }
