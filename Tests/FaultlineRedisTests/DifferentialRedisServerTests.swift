@@ -116,7 +116,7 @@ struct RandomCommandGenerator {
     }
 
     mutating func command(index: Int) -> [String] {
-        switch random.index(34) {
+        switch random.index(40) {
         case 0: return ["GET", key()]
         case 1, 2: return ["SET", key(), value()] + setOptions(index: index)
         case 3: return ["INCR", key()]
@@ -158,6 +158,13 @@ struct RandomCommandGenerator {
                                          : ["SCRIPT", "EXISTS", RedisCommands.lockReleaseSHA]
         case 31: return ["PING"] + (chance(1, in: 2) ? [value()] : [])
         case 32: return [pick(["SETNX", "MSETNX", "STRLEN"]), key(), value()]
+        case 33: return chance(1, in: 2) ? ["GETSET", key(), value()] : ["GETDEL", key()]
+        case 34: return [pick(["LPUSHX", "RPUSHX"]), key()] + (0...random.index(2)).map { _ in value() }
+        case 35: return ["LINDEX", key(), pick(["0", "1", "-1", "-3", "7", "x"])]
+        case 36: return ["LTRIM", key(), pick(["0", "1", "-2", "5", "x"]), pick(["0", "-1", "1", "-5", "100"])]
+        case 37: return chance(1, in: 2) ? ["HSETNX", key(), pick(Self.fields), value()]
+                                         : ["HINCRBY", key(), pick(Self.fields), pick(Self.integers)]
+        case 38: return [pick(["HMGET", "HKEYS", "HVALS"]), key()] + (0...random.index(2)).map { _ in pick(Self.fields) }
         default: return [pick(["NOSUCH", "GETX", "lpushx2"]), key(), value()]
         }
     }

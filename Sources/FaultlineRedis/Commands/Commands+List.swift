@@ -3,6 +3,10 @@ extension RedisCommands {
     static let listCommands: [String: Spec] = [
         "lpush": Spec(arity: -3, isWrite: true) { c, argv in push(&c, argv, head: true) },
         "rpush": Spec(arity: -3, isWrite: true) { c, argv in push(&c, argv, head: false) },
+        "lpushx": Spec(arity: -3, isWrite: true) { c, argv in push(&c, argv, head: true, onlyIfExists: true) },
+        "rpushx": Spec(arity: -3, isWrite: true) { c, argv in push(&c, argv, head: false, onlyIfExists: true) },
+        "lindex": Spec(arity: 3, isWrite: false, run: lindex),
+        "ltrim": Spec(arity: 4, isWrite: true, run: ltrim),
         "lpop": Spec(arity: -2, isWrite: true) { c, argv in pop(&c, argv, head: true, name: "lpop") },
         "rpop": Spec(arity: -2, isWrite: true) { c, argv in pop(&c, argv, head: false, name: "rpop") },
         "lrange": Spec(arity: 4, isWrite: false, run: lrange),
@@ -10,10 +14,11 @@ extension RedisCommands {
     ]
 
     /// pushGenericCommand: LPUSH a b c leaves c at the head. Replies the new length.
-    static func push(_ c: inout CommandContext, _ argv: [[UInt8]], head: Bool) -> RESPValue {
+    static func push(_ c: inout CommandContext, _ argv: [[UInt8]], head: Bool, onlyIfExists: Bool = false) -> RESPValue {
         let key = argv[1]
         switch c.lookupWrite(key) {
-        case nil, .list?: break
+        case nil: if onlyIfExists { return .zero }
+        case .list?: break
         default: return .wrongType
         }
         var items: [[UInt8]] = []
@@ -74,6 +79,46 @@ extension RedisCommands {
         if start > end || start >= length { return .emptyArray }
         if end >= length { end = length - 1 }
         return .array(items[Int(start)...Int(end)].map { .bulkString($0) })
+    }
+
+    /// lindexCommand looks the key up before it parses the index (unlike LRANGE).
+    static func lindex(_ c: inout CommandContext, _ argv: [[UInt8]]) -> RESPValue {
+        guard let value = c.lookupRead(argv[1]) else { return .nullBulk }
+        guard case .list(let items) = value else { return .wrongType }
+        guard let index = RedisInteger.parse(argv[2]) else { return .notAnInteger }
+        let i = index < 0 ? Int64(items.count) &+ index : index
+        guard i >= 0 && i < Int64(items.count) else { return .nullBulk }
+        return .bulkString(items[Int(i)])
+    }
+
+    /// ltrimCommand: OK even for a missing key; propagated only when something was trimmed.
+    static func ltrim(_ c: inout CommandContext, _ argv: [[UInt8]]) -> RESPValue {
+        guard var start = RedisInteger.parse(argv[2]), var end = RedisInteger.parse(argv[3]) else {
+            return .notAnInteger
+        }
+        let key = argv[1]
+        switch c.lookupWrite(key) {
+        case nil: return .ok
+        case .list?: break
+        default: return .wrongType
+        }
+        guard case .list(var items)? = c.keyspace.take(key) else { preconditionFailure("the list just looked up") }
+        let length = Int64(items.count)
+        if start < 0 { start = length &+ start }
+        if end < 0 { end = length &+ end }
+        if start < 0 { start = 0 }
+        let left: Int64, right: Int64
+        if start > end || start >= length {
+            left = length; right = 0
+        } else {
+            if end >= length { end = length - 1 }
+            left = start; right = length - end - 1
+        }
+        items.removeFirst(Int(left))
+        items.removeLast(Int(right))
+        if items.isEmpty { c.keyspace.delete(key) } else { c.keyspace.putBack(key, .list(items)) }
+        if left + right > 0 { c.propagateEffect(argv) }
+        return .ok
     }
 
     static func llen(_ c: inout CommandContext, _ argv: [[UInt8]]) -> RESPValue {

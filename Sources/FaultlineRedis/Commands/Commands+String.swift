@@ -2,6 +2,8 @@
 extension RedisCommands {
     static let stringCommands: [String: Spec] = [
         "get": Spec(arity: 2, isWrite: false, run: get),
+        "getset": Spec(arity: 3, isWrite: true, run: getset),
+        "getdel": Spec(arity: 2, isWrite: true, run: getdel),
         "set": Spec(arity: -3, isWrite: true, run: set),
         "setnx": Spec(arity: 3, isWrite: true, run: setnx),
         "setex": Spec(arity: 4, isWrite: true) { c, argv in setex(&c, argv, unitMs: 1000, name: "setex") },
@@ -40,6 +42,23 @@ extension RedisCommands {
         case .string(let bytes)?: return .bulkString(bytes)
         default: return .wrongType
         }
+    }
+
+    /// GETSET: the old value, then a plain SET (expiry dropped); propagated as SET.
+    static func getset(_ c: inout CommandContext, _ argv: [[UInt8]]) -> RESPValue {
+        let reply = get(&c, argv)
+        if reply.isError { return reply }
+        c.keyspace.set(argv[1], .string(argv[2]))
+        c.propagateEffect([Array("SET".utf8), argv[1], argv[2]])
+        return reply
+    }
+
+    /// GETDEL: the value, then the key is gone; propagated as DEL when something was deleted.
+    static func getdel(_ c: inout CommandContext, _ argv: [[UInt8]]) -> RESPValue {
+        let reply = get(&c, argv)
+        if reply.isError { return reply }
+        if c.keyspace.delete(argv[1]) { c.propagateEffect([CommandContext.delName, argv[1]]) }
+        return reply
     }
 
     /// parseExtendedStringArgumentsOrReply for SET: each option is accepted only when it does
