@@ -41,6 +41,7 @@ extension QuorumPeer {
         leader = nil
         learner = nil
         setRole(.looking, ctx)
+        fastForwardDataBase()
         ctx.probe("fle.lookForLeader")
         election.recvset = [:]
         election.outofelection = [:]

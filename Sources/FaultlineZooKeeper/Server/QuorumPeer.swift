@@ -155,6 +155,12 @@ public final class QuorumPeer: SimActor {
         dataDir.checkInvariants()
     }
 
+    /// ZKDatabase.fastForwardDataBase, run when a server stops serving: every logged txn
+    /// beyond the tree is applied, so the vote carries the last *logged* zxid.
+    func fastForwardDataBase() {
+        for e in dataDir.log where e.zxid > tree.lastProcessedZxid { applyToDatabase(e.header, e.txn) }
+    }
+
     /// Applies a txn to the tree and the session table and extends the applied chain.
     @discardableResult
     func applyToDatabase(_ header: TxnHeader, _ txn: Txn) -> ProcessTxnResult {
