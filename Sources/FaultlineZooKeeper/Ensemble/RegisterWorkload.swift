@@ -33,7 +33,7 @@ public final class RegisterWorkload: ZooKeeperClientProgram {
             if creates && !created {
                 created = true
                 for k in keys {
-                    client.submit(.create(path: k, data: "0", mode: .persistent), tag: Tag.create.rawValue,
+                    client.submit(.create(path: k, data: Array("0".utf8), acl: ACL.openACLUnsafe, mode: .persistent), tag: Tag.create.rawValue,
                                   history: HistoryTag(f: "write", key: k, value: .int(0)))
                 }
             }
@@ -66,9 +66,9 @@ public final class RegisterWorkload: ZooKeeperClientProgram {
         case .create:
             return
         case .read:
-            guard err == .ok, case .data(let d, let stat) = body, let v = Int64(d) else { busy = false; next(client); return }
+            guard err == .ok, case .data(let d, let stat) = body, let v = Int64(String(decoding: d, as: UTF8.self)) else { busy = false; next(client); return }
             pendingVersion = stat.version
-            client.submit(.setData(path: pendingKey, data: String(v + 1), version: stat.version), tag: Tag.cas.rawValue,
+            client.submit(.setData(path: pendingKey, data: Array(String(v + 1).utf8), version: stat.version), tag: Tag.cas.rawValue,
                           history: HistoryTag(f: "cas", key: pendingKey, value: .list([.int(v), .int(v + 1)])))
         case .cas:
             if err == .ok { casOK += 1 }

@@ -180,7 +180,7 @@ public final class QuorumPeer: SimActor {
     static func chain(_ h0: UInt64, _ header: TxnHeader, _ txn: Txn) -> UInt64 {
         var h = TraceHasher(seed: h0)
         h.combine(header.zxid); h.combine(header.clientId); h.combine(Int(header.cxid))
-        txn.digest(into: &h)
+        txn.zabDigest(into: &h)
         return h.value
     }
 

@@ -41,7 +41,7 @@ public final class ZKDataDir {
 
     /// FileTxnLog.append: in the page cache until the next fsync.
     public func append(_ e: LogEntry) {
-        precondition(e.zxid > lastLoggedZxid, "txn log zxids increase: \(ZxidUtils.hex(e.zxid)) after \(ZxidUtils.hex(lastLoggedZxid))")
+        precondition(e.zxid > lastLoggedZxid, "txn log zxids increase: \(zxidHex(e.zxid)) after \(zxidHex(lastLoggedZxid))")
         log.append(e)
     }
 
