@@ -17,8 +17,15 @@ public struct Vote: Hashable, Sendable, CustomStringConvertible {
     public init(leader: Int64, zxid: Zxid, electionEpoch: Int64, peerEpoch: Int64, state: ServerState = .looking) {
         self.leader = leader; self.zxid = zxid; self.electionEpoch = electionEpoch; self.peerEpoch = peerEpoch; self.state = state
     }
-    /// Votes agree when they name the same leader, zxid and peer epoch (Vote.equals ignores state for LOOKING).
-    func sameProposal(_ o: Vote) -> Bool { leader == o.leader && zxid == o.zxid && peerEpoch == o.peerEpoch }
+    /// Vote.equals: a LOOKING vote agrees on leader, zxid, round and peer epoch; votes of
+    /// peers out of the election (FOLLOWING / LEADING) only on leader and peer epoch, since
+    /// they joined at different times (ZOOKEEPER-1732).
+    func sameProposal(_ o: Vote) -> Bool {
+        if state == .looking || o.state == .looking {
+            return leader == o.leader && zxid == o.zxid && electionEpoch == o.electionEpoch && peerEpoch == o.peerEpoch
+        }
+        return leader == o.leader && peerEpoch == o.peerEpoch
+    }
     public var description: String { "(\(leader), \(zxidHex(zxid)), e\(electionEpoch), pe\(peerEpoch))" }
 }
 
