@@ -170,7 +170,7 @@ extension QuorumPeer {
         guard var l = leader, let epoch = l.epoch else { return }
         let entries = dataDir.log
         l.committedLog = Array(entries.suffix(settings.commitLogCount))
-        l.committedLogTrimmed = entries.count > settings.commitLogCount || dataDir.snapshot != nil
+        l.committedLogTrimmed = entries.count > settings.commitLogCount || (dataDir.snapshot?.zxid ?? 0) > 0
         l.lastCommitted = tree.lastProcessedZxid
         l.lastProposed = ZxidUtils.make(epoch: epoch, counter: 0)
         l.preparer.reset()

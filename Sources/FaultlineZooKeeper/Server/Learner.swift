@@ -98,17 +98,14 @@ extension QuorumPeer {
             syncModesReceived.append("TRUNC")
             ctx.note("TRUNC to \(zxidHex(z)) from \(zxidHex(dataDir.lastLoggedZxid))")
             dataDir.truncate(after: z)
-            logRewritten()
             loadDataBase()
         case .snap(let z, let t, let sessions, let count, let hash):
             guard l.phase == .syncing else { return }
             ctx.probe("learner.snap")
             syncModesReceived.append("SNAP")
-            var fresh = t
-            // The leader's watches are its own clients'; a snapshot carries none (as the real one).
-            fresh.dataWatches = WatchManager(); fresh.childWatches = WatchManager()
-            dataDir.install(ZKDataDir.Snapshot(zxid: z, tree: fresh, sessions: sessions, chainCount: count, chainHash: hash))
-            logRewritten()
+            var table: [Int64: Int32] = [:]
+            for s in sessions { table[s.sessionId] = s.timeoutMs }
+            dataDir.installSnapshot(t, sessions: table, zxid: z, chainCount: count, chainHash: hash)
             loadDataBase()
         case .proposal(let header, let txn):
             learnerProposal(header, txn, ctx)
