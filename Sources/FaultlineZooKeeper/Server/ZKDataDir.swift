@@ -133,9 +133,15 @@ public final class ZKDataDir {
         return true
     }
 
-    /// FileTxnLog.truncate for TRUNC: keep entries up to `zxid`, on disk at once.
+    /// FileTxnLog.truncate for TRUNC: keep entries up to `zxid`.
+    ///
+    /// The real FileTxnLog.truncate calls setLength without an fsync. Our crash is a power
+    /// loss (unsynced data vanishes, an unsynced truncate is undone), under which the cut
+    /// entries could come back after a later crash; this model fsyncs the cut files and
+    /// the directory so TRUNC is durable, as a process crash (page cache intact) would see.
     public func truncate(after zxid: Zxid) {
         do { try store.truncate(to: zxid) } catch { storageError = "truncate: \(error)" }
+        syncLogFiles()
         log.removeAll { $0.zxid > zxid }
         durableCount = min(durableCount, log.count)
         generation += 1
@@ -145,6 +151,7 @@ public final class ZKDataDir {
     /// is acknowledged; the log restarts after it.
     public func installSnapshot(_ tree: DataTree, sessions: [Int64: Int32], zxid: Zxid, chainCount: Int, chainHash: UInt64) {
         do { try store.truncate(to: zxid) } catch { storageError = "truncate before snap: \(error)" }
+        syncLogFiles()
         chainAtSnapshot[zxid] = (chainCount, chainHash)
         saveSnapshotNow(tree, sessions: sessions, zxid: zxid)
         store.rollLog()
@@ -159,6 +166,17 @@ public final class ZKDataDir {
             let p = try store.saveSnapshot(tree, sessions: sessions, zxid: zxid)
             _ = try store.completeSnapshot(p)
         } catch { storageError = "snapshot: \(error)" }
+    }
+
+    func syncLogFiles() {
+        do {
+            for f in try store.logFiles() {
+                let h = try disk.open(DiskPath.join(ZKDataDir.directory, f.name), create: false)
+                _ = disk.completeSync(try disk.requestSync(h))
+                disk.close(h)
+            }
+            _ = disk.completeSync(try disk.requestDirectorySync(ZKDataDir.directory))
+        } catch { storageError = "sync after truncate: \(error)" }
     }
 
     /// The process died: the disk keeps only what was fsynced.
