@@ -132,3 +132,26 @@ public enum ZooKeeperFuzz {
             casOK: workloads.reduce(0) { $0 + $1.casOK }, events: zk.sim.eventCount, traceHash: zk.sim.traceHash)
     }
 }
+
+extension ZooKeeperFuzz {
+    /// One clean leader failover: a 5-server ensemble (by default) under the cas workload
+    /// runs until settled, the leader crashes at a random moment, and the result is the time
+    /// until a quorum serves under a new established leader, in ticks (rounded up) and as a
+    /// duration. nil if no new leader came within `timeout`.
+    /// With `isolate` the leader is cut off instead (silence, not a closed connection): the
+    /// followers notice only after syncLimit ticks without a packet.
+    public static func electionAfterLeaderCrash(seed: UInt64, servers: Int = 5,
+                                                settings: ZooKeeperSettings = .fastTicks, isolate: Bool = false,
+                                                timeout: SimDuration = .seconds(120)) -> (ticks: Int64, time: SimDuration)? {
+        let zk = ZooKeeperEnsemble(seed: seed, servers: servers, settings: settings)
+        for i in 0..<3 { let w = RegisterWorkload(creates: i == 0); zk.addClient(sessionTimeout: .seconds(4)) { w } }
+        guard zk.waitForLeader(timeout: .seconds(60)) != nil else { return nil }
+        zk.run(for: zk.sim.faultRandom.duration(in: .seconds(2)...(.seconds(6))))
+        guard let old = isolate ? zk.isolate(.leader) : zk.crash(.leader) else { return nil }
+        let crashedAt = zk.sim.now
+        guard zk.run(until: { z in z.leader != nil && z.leader != old }, timeout: timeout) else { return nil }
+        let d = zk.sim.now - crashedAt
+        let tick = settings.tickTime.nanoseconds
+        return ((d.nanoseconds + tick - 1) / tick, d)
+    }
+}
