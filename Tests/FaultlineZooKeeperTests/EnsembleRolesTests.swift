@@ -49,7 +49,7 @@ import FaultlineStorage
         let zk = ZooKeeperEnsemble(seed: 73, servers: 3, settings: .fastTicks)
         let writer = ScriptedClient(writes("p", 5))
         zk.addClient { writer }
-        #expect(zk.run(until: { _ in writer.okCount == 6 }, timeout: .seconds(20)))
+        #expect(zk.run(until: { z in writer.okCount == 6 && z.servers.allSatisfy { z.peer($0)!.isServing } }, timeout: .seconds(20)))
         let f = zk.followers[0]
         let dir = zk.dataDirs[f]!
         let names = try dir.disk.list("version-2")
