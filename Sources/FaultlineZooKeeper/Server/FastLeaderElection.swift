@@ -147,7 +147,7 @@ extension QuorumPeer {
                 } else {
                     updateProposal(initId, initLastLoggedZxid, initPeerEpoch)
                 }
-                cancelFinalize()
+                cancelFinalize(ctx)
                 sendNotifications(ctx)
             } else if n.electionEpoch < election.logicalclock {
                 return
@@ -155,7 +155,7 @@ extension QuorumPeer {
                                                      curId: election.proposedLeader, curZxid: election.proposedZxid,
                                                      curEpoch: election.proposedEpoch) {
                 updateProposal(n.leader, n.zxid, n.peerEpoch)
-                cancelFinalize()
+                cancelFinalize(ctx)
                 sendNotifications(ctx)
             } else if election.finalizing {
                 return    // drained by the finalizeWait poll: not better, discarded
@@ -186,8 +186,13 @@ extension QuorumPeer {
         }
     }
 
-    func cancelFinalize() {
-        if election.finalizing { election.finalizing = false; election.round += 1 }
+    /// A better vote arrived during finalizeWait: it goes back on the queue and the loop
+    /// resumes polling with notTimeout (so a timeout is armed again).
+    func cancelFinalize(_ ctx: NodeContext<ZKMessage>) {
+        guard election.finalizing else { return }
+        election.finalizing = false
+        ctx.probe("fle.finalizeInterrupted")
+        armElectionTimeout(ctx)
     }
 
     /// getVoteTracker(...).hasAllQuorums(): the voters whose vote matches `vote`.
