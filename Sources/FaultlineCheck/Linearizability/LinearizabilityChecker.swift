@@ -13,6 +13,8 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
     /// Keep checking the other partitions after one fails (Jepsen reports every key);
     /// false stops at the first failure, which is faster.
     public var checkAllPartitions: Bool
+    /// Tests turn the search's prunings off to compare answers with and without them.
+    var pruning = true
 
     public init(model: Model, budget: SearchBudget = .default, checkAllPartitions: Bool = true) {
         self.model = model; self.budget = budget; self.checkAllPartitions = checkAllPartitions
@@ -92,9 +94,9 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
             let pair = pairs[i]
             switch try model.call(for: pair) {
             case .required(let input, let output):
-                problem.append(input, output, required: true, readOnly: model.isReadOnly(input, output), call: pair.invoke.index, ret: pair.completionIndex)
+                problem.append(input, output, required: true, readOnly: model.isReadOnly(input, output), blindWrite: model.isBlindWrite(input, output), extending: model.isExtending(input, output), call: pair.invoke.index, ret: pair.completionIndex)
             case .optional(let input, let output):
-                problem.append(input, output, required: false, readOnly: model.isReadOnly(input, output), call: pair.invoke.index, ret: Int.max)
+                problem.append(input, output, required: false, readOnly: model.isReadOnly(input, output), blindWrite: model.isBlindWrite(input, output), extending: model.isExtending(input, output), call: pair.invoke.index, ret: Int.max)
             case .omitted:
                 continue
             }
@@ -106,10 +108,13 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
     private func run(_ p: PreparedPartition, pairs: [OperationPair], stepsMax: Int)
         -> (partition: LinearizabilityReport.Partition, failure: LinearizabilityFailure?) {
         var search = LinearizabilitySearch(model: p.model, problem: p.problem)
+        search.pruning = pruning
         let (outcome, stats) = search.run(stepsMax: stepsMax, memoEntriesMax: budget.memoEntriesMax)
         var partition = LinearizabilityReport.Partition(
             key: p.key, linearizable: nil, operations: p.members, searched: p.problem.count,
             steps: stats.steps, memoEntries: stats.memoEntries, linearization: [], unknownReason: nil)
+        partition.pushes = stats.pushes; partition.illegal = stats.illegal
+        partition.memoHits = stats.memoHits; partition.backtracks = stats.backtracks
         switch outcome {
         case .linearizable(let order):
             partition.linearizable = true
@@ -123,59 +128,6 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
             partition.linearizable = false
             let explainer = LinearizabilityExplainer(model: search.model, problem: p.problem, pairs: pairs, pairOf: p.pairOf)
             return (partition, explainer.explain(key: p.key, prefix: prefix, blocked: blocked))
-        }
-    }
-}
-
-/// The linearizability checker's answer, per partition and overall.
-public struct LinearizabilityReport: Sendable {
-    public var model: String
-    /// true, false, or nil when the budget ran out before an answer.
-    public var linearizable: Bool?
-    /// Operations (invocations) in the history.
-    public var operations: Int
-    /// Partitions checked, keys in sorted order (a single one with key nil when the model
-    /// does not partition or no operation has a key).
-    public var partitions: [Partition]
-    /// Why the first failing partition has no order, when one fails.
-    public var failure: LinearizabilityFailure?
-
-    public struct Partition: Sendable {
-        public var key: String?
-        public var linearizable: Bool?
-        public var operations: Int
-        /// Operations the search had to place (failed ops and unanswered reads are left out).
-        public var searched: Int
-        public var steps: Int
-        public var memoEntries: Int
-        /// When linearizable: the history indices of the invocations, in a legal order.
-        public var linearization: [Int]
-        public var unknownReason: String?
-        /// True when the answer is unknown only because the step allowance ran out (a
-        /// later round with more steps may answer).
-        var exhaustedAllowance = false
-    }
-
-    public var steps: Int { partitions.reduce(0) { $0 + $1.steps } }
-
-    /// The verdict as a `CheckResult` named "linearizable (model)".
-    public var checkResult: CheckResult {
-        let name = "linearizable (\(model))"
-        let counts = [CheckResult.Count("operations", operations), CheckResult.Count("partitions", partitions.count),
-                      CheckResult.Count("steps", steps)]
-        switch linearizable {
-        case true?:
-            return CheckResult(name: name, passed: true,
-                               detail: "\(operations) operations in \(partitions.count) partition(s) have a legal order under the \(model) model.",
-                               counts: counts)
-        case false?:
-            let f = failure!
-            return CheckResult(name: name, passed: false, detail: f.explanation, evidence: f.evidence, counts: counts)
-        case nil:
-            let reasons = partitions.compactMap { p in p.unknownReason.map { (p.key.map { "key \($0): " } ?? "") + $0 } }
-            return CheckResult(name: name, passed: nil,
-                               detail: "No answer within the search budget: " + (reasons.isEmpty ? "budget exhausted" : reasons.joined(separator: "; ")) + ".",
-                               counts: counts)
         }
     }
 }
