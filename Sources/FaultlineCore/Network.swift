@@ -22,6 +22,10 @@ public struct Network: Sendable {
     /// Per directed end (`from * n + to`): `from`'s socket to `to` died silently (a partition
     /// broke it, or a connect hung); sends are dropped until `from` disconnects and retries.
     @usableFromInline var endDead: [Bool] = []
+    /// Per directed end: a `.disconnected` notice is on its way to `from`. Until it is
+    /// handled the end stays dead, so no new connection can start behind the old socket's
+    /// back (which would let the peer see a stream with a hole in the middle).
+    @usableFromInline var noticePending: [Bool] = []
 
     public init(defaultLatency: LatencyModel = .lan, datagramFaults: DatagramFaults = .none) {
         self.defaultLatency = defaultLatency
@@ -43,6 +47,7 @@ public struct Network: Sendable {
         generation = grow(generation, 0)
         open = grow(open, false)
         endDead = grow(endDead, false)
+        noticePending = grow(noticePending, false)
         nodeCount = n
     }
 

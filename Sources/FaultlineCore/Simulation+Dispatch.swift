@@ -10,6 +10,10 @@ extension Simulation {
         case .deliver(let from, let to, let generation, let message):
             let p = network.pair(from, to)
             guard network.open[p], network.generation[p] == generation else { _messagesLost &+= 1; return }
+            // A receiver whose old socket died silently has now accepted this connection and
+            // answers on it; one still due a notice must hear it first.
+            let back = network.link(to, from)
+            if network.endDead[back] && !network.noticePending[back] { network.endDead[back] = false }
             if nodes[to.index].status == .paused {
                 nodes[to.index].deferred.append(.arrived(from: from, to: to, incarnation: nodes[to.index].incarnation, message: message))
                 return
@@ -38,12 +42,14 @@ extension Simulation {
             nodes[node.index].timers[id.raw] = nil
             deliver(.timer, to: node, from: nil, message: entry.message, .timer(id, entry.message))
 
-        case .disconnected(let node, let peer, let incarnation, let generation):
+        case .disconnected(let node, let peer, let incarnation, _):
             guard nodes[node.index].incarnation == incarnation, nodes[node.index].status != .crashed else { return }
-            // A newer connection replaced the one that closed: the old socket's end is moot.
-            let p = network.pair(node, peer)
-            if network.open[p] && network.generation[p] != generation { return }
+            // The end closed its socket itself meanwhile: the notice is moot.
+            let l = network.link(node, peer)
+            guard network.noticePending[l] else { return }
             if deferIfPaused(node, event) { return }
+            network.noticePending[l] = false
+            network.endDead[l] = false
             deliver(.disconnected, to: node, from: peer, message: nil, .disconnected(peer: peer))
 
         case .control(let index):

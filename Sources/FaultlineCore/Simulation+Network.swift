@@ -15,7 +15,6 @@ extension Simulation {
             _messagesLost &+= 1
             // Healed: the peer's kernel answers the stale socket's segment with an RST.
             if network.canConnect(a, b) && nodes[b.index].status != .crashed {
-                network.endDead[l] = false
                 notifyDisconnected(a, peer: b, after: roundTrip(a, b))
             }
             return
@@ -26,13 +25,15 @@ extension Simulation {
                 network.endDead[l] = true; _messagesLost &+= 1; return
             }
             if nodes[b.index].status == .crashed {
+                // Refused; the socket stays unusable until the sender has heard so.
                 _messagesLost &+= 1
                 notifyDisconnected(a, peer: b, after: roundTrip(a, b))
                 return
             }
             network.generation[p] &+= 1
             network.open[p] = true
-            network.endDead[network.link(b, a)] = false
+            // The peer's own end is not revived here: an old socket of its that died stays
+            // dead until it hears so or accepts a message on this connection (dispatch).
             network.lastArrival[l] = .zero
             network.lastArrival[network.link(b, a)] = .zero
         }
@@ -61,7 +62,10 @@ extension Simulation {
 
     func disconnect(_ a: NodeID, from b: NodeID) {
         let p = network.pair(a, b)
+        // Closing its own socket is how an end gives up on it: any notice still on its
+        // way about that socket is moot.
         network.endDead[network.link(a, b)] = false
+        network.noticePending[network.link(a, b)] = false
         guard network.open[p] else { return }
         closeConnection(a, b, reaching: b)
     }
@@ -84,10 +88,16 @@ extension Simulation {
         }
     }
 
+    /// Queues the news that `node`'s socket to `peer` is gone. From now until `node` handles
+    /// it (or closes the socket itself) that end is dead: sends are dropped, and no fresh
+    /// connection opens behind it. One notice per end at a time.
     @usableFromInline func notifyDisconnected(_ node: NodeID, peer: NodeID, after delay: SimDuration) {
-        let p = network.pair(node, peer)
+        let l = network.link(node, peer)
+        network.endDead[l] = true
+        if network.noticePending[l] { return }
+        network.noticePending[l] = true
         queue.push(.disconnected(node, peer: peer, incarnation: nodes[node.index].incarnation,
-                                 generation: network.generation[p]), at: now + delay)
+                                 generation: network.generation[network.pair(node, peer)]), at: now + delay)
     }
 
     @usableFromInline func roundTrip(_ a: NodeID, _ b: NodeID) -> SimDuration {

@@ -123,3 +123,52 @@ import Testing
         #expect(got != got.sorted(), "some reordered")
     }
 }
+
+@Suite struct ConnectionResetTests {
+    /// A socket that drew an RST stays unusable until its owner hears so: a second send
+    /// before the notice must not open a new connection behind its back, or the peer would
+    /// see the second message without the first (a stream with a hole in the middle).
+    @Test func aSendAfterAResetButBeforeTheNoticeIsLostToo() {
+        let (sim, n, _) = makeRecordingSimulation()
+        sim.start()
+        sim.schedule(at: .milliseconds(1), "open") { s in s.context(n[0]).send(.data(0), to: n[1]) }
+        sim.schedule(at: .milliseconds(20), "cut") { s in s.cutBoth(n[0], n[1]) }
+        sim.schedule(at: .milliseconds(30), "heal") { s in s.heal() }
+        sim.schedule(at: .milliseconds(40), "two sends") { s in
+            s.context(n[0]).send(.data(1), to: n[1])   // draws the RST
+            s.context(n[0]).send(.data(2), to: n[1])   // must not slip through on a new connection
+        }
+        sim.run(for: .milliseconds(200))
+        #expect(sim.recorder(n[1]).received.map(\.message) == [.data(0)])
+        #expect(sim.recorder(n[0]).disconnects.map(\.peer) == [n[1]], "exactly one notice")
+        sim.schedule(at: sim.now, "after the notice") { s in s.context(n[0]).send(.data(3), to: n[1]) }
+        sim.run(for: .milliseconds(100))
+        #expect(sim.recorder(n[1]).received.map(\.message) == [.data(0), .data(3)])
+    }
+
+    @Test func aRefusedSocketStaysDeadUntilItsOwnerHearsSoEvenIfThePeerRestarts() {
+        let (sim, n, _) = makeRecordingSimulation()
+        sim.start()
+        sim.crash(n[1])
+        sim.schedule(at: .milliseconds(1), "refused") { s in s.context(n[0]).send(.data(1), to: n[1]) }
+        sim.schedule(at: .milliseconds(2), "restart") { s in s.restart(n[1]) }
+        sim.schedule(at: .milliseconds(3), "too early") { s in s.context(n[0]).send(.data(2), to: n[1]) }
+        sim.run(for: .milliseconds(200))
+        #expect(sim.recorder(n[1]).received.isEmpty)
+        #expect(sim.recorder(n[0]).disconnects.map(\.peer) == [n[1]])
+    }
+
+    @Test func theClosedSideOfAConnectionCannotSlipAMessageOntoANewOneBeforeItHearsTheFIN() {
+        let (sim, n, _) = makeRecordingSimulation()
+        sim.start()
+        sim.schedule(at: .milliseconds(1), "open") { s in s.context(n[0]).send(.data(0), to: n[1]) }
+        sim.schedule(at: .milliseconds(20), "close and talk") { s in
+            s.context(n[1]).send(.data(10), to: n[0])     // in flight when a closes
+            s.context(n[0]).disconnect(from: n[1])
+            s.context(n[1]).send(.data(11), to: n[0])     // b has not heard the FIN yet
+        }
+        sim.run(for: .milliseconds(200))
+        #expect(sim.recorder(n[0]).received.isEmpty, "neither of b's messages may arrive")
+        #expect(sim.recorder(n[1]).disconnects.map(\.peer) == [n[0]])
+    }
+}
