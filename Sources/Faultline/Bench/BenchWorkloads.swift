@@ -9,6 +9,7 @@ public enum BenchWorkloads {
         list += CoreBench.workloads(events: options.events, seed: options.seed)
         list += [CheckBench.etcdCorpus, CheckBench.kvC50]
         list += StorageBench.workloads
+        list += SystemBench.workloads(seed: options.seed)
         return list
     }
 
