@@ -130,6 +130,10 @@ public final class RedisClient: SimActor {
             } else if let n = settings.waitNumReplicas {
                 inflight = (f.peer, .wait(v), f.seq)
                 ctx.send(.cmd("WAIT", String(n), String(settings.waitTimeoutMs)), to: f.peer)
+                // The socket timeout covers the WAIT's own timeout too.
+                if let t = timeoutTimer { ctx.cancelTimer(t) }
+                timeoutTimer = ctx.setTimer(after: settings.requestTimeout + .milliseconds(settings.waitTimeoutMs),
+                                            .timer(.clientTimeout(f.seq)))
             } else {
                 acknowledgedWrites += 1
                 record(.ok, "add", .int(v), ctx)

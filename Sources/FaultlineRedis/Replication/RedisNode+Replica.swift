@@ -45,11 +45,13 @@ extension RedisNode {
     /// next replicationCron second reconnects.
     func masterLinkBroken(_ ctx: NodeContext<RedisMessage>, reason: String) {
         guard var link = masterLink else { return }
-        if link.state == .connected { link.downSince = ctx.now }
+        if link.state == .connected {
+            link.downSince = ctx.now
+            ctx.note("Connection with master lost (\(reason))")
+        }
         link.state = .connect
         link.pendingReplies = 0
         masterLink = link
-        ctx.note("Connection with master lost (\(reason))")
     }
 
     func cancelHandshake(_ ctx: NodeContext<RedisMessage>, reason: String) {
