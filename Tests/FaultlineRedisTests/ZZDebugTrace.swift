@@ -31,3 +31,11 @@ final class NoteSink: TraceSink {
         print(preset, c.lostWrites(), c.sim.now, c.sim.eventCount)
     }
 }
+
+@Test func zzDebugNoWatchdog() {
+    var s = LockClientSettings(); s.leaseMs = 3_000; s.holdFor = .seconds(5); s.watchdog = false
+    let t = LockTests()
+    let (sim, _, log) = t.lockRig(seed: 41, settings: s)
+    sim.run(until: SimTime.zero + .seconds(60))
+    print("NOWATCHDOG", LockExclusivity.check(log.history, key: "lock"))
+}

@@ -19,7 +19,7 @@ public struct LockClientSettings: Sendable, Hashable {
 /// The canonical scripts, sent with EVAL.
 public enum LockScripts {
     /// Release: delete only if the value is still our token.
-    public static let release = "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"del\",KEYS[1]) else return 0 end"
+    public static let release = RedisCommands.lockReleaseScript
     /// Renewal: extend only if the value is still our token.
     public static let renew = "if redis.call(\"get\",KEYS[1]) == ARGV[1] then return redis.call(\"pexpire\",KEYS[1],ARGV[2]) else return 0 end"
 }

@@ -134,8 +134,6 @@ extension RESPValue {
         default: return nil
         }
     }
-
-    static func bulk(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
 }
 
 /// Size of a command on the replication stream as RESP (`*<n>\r\n` then `$<len>\r\n<arg>\r\n`

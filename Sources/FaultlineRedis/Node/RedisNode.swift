@@ -185,7 +185,9 @@ public final class RedisNode: SimActor {
            !["info", "ping", "replicaof", "slaveof", "role"].contains(argv.word(0)) {
             return .error("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")
         }
-        let result = RedisCommands.execute(argv, in: &keyspace, nowMs: unixMs(ctx), isReplica: isReplica)
+        let now = unixMs(ctx)
+        let result = runWatchdogScript(argv, nowMs: now)
+            ?? RedisCommands.execute(argv, in: &keyspace, nowMs: now, isReplica: isReplica)
         if !result.propagate.isEmpty {
             propagate(result.propagate, ctx)
             clientWriteOffset[peer] = masterReplOffset
