@@ -39,3 +39,22 @@ final class NoteSink: TraceSink {
     sim.run(until: SimTime.zero + .seconds(60))
     print("NOWATCHDOG", LockExclusivity.check(log.history, key: "lock"))
 }
+
+@Test func zzDebugSentinelCost() {
+    var settings = storySettings()
+    settings.sentinelCount = 5
+    settings.sentinel.quorum = 2
+    settings.sentinel.failoverTimeout = .seconds(20)
+    let c = RedisCluster(seed: 51, settings: settings)
+    c.addStandardInvariants()
+    c.sim.run(until: SimTime.zero + .seconds(25))
+    print("COST at 25s", c.sim.eventCount)
+    c.crash(.currentPrimary)
+    c.sim.split([[c.sentinels[0], c.sentinels[1]], [c.sentinels[2], c.sentinels[3], c.sentinels[4]]])
+    c.sim.run(for: .seconds(30))
+    print("COST at 55s", c.sim.eventCount, c.sim.pendingEvents, c.sim.messagesLost)
+    c.sim.heal()
+    c.sim.run(for: .seconds(60))
+    print("COST at 115s", c.sim.eventCount, c.sim.pendingEvents, c.sim.messagesLost)
+    print(c.sim.coverage.sorted)
+}
