@@ -40,6 +40,9 @@ import FaultlineHistory
         let times = acknowledgementTimes(c.history, of: report.lost)
         #expect(times.allSatisfy { $0 >= Self.partitionAt.nanoseconds && $0 <= Self.healAt.nanoseconds + 1_000_000_000 })
         #expect(c.sim.coverage.count("sentinel.convert-to-slave") >= 1, "the old primary rejoined as a replica")
+        // It had written past the point where the new master's history forked
+        // (second_repl_offset), so its PSYNC was refused and it copied the new dataset.
+        #expect(c.sim.coverage.count("redis.psync-refused") >= 1)
     }
 
     @Test func minReplicasStopsWritesWithinMaxLagAndLosesAtMostThatWindow() {
