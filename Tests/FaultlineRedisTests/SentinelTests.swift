@@ -81,4 +81,26 @@ import FaultlineCore
         for n in c.clients { #expect(c.client(n)!.master == c.servers[0]) }
         #expect(c.history.operations.contains { $0.f == "add" && $0.type == .ok })
     }
+
+    @Test func pausedSentinelEntersTiltAndActsOnNothingForTheTiltPeriod() {
+        let c = RedisCluster(seed: 58, settings: storySettings())
+        c.addStandardInvariants()
+        c.sim.run(until: SimTime.zero + .seconds(20))
+        let s = c.sentinels[0]
+        c.sim.pause(s)
+        c.sim.run(for: .seconds(5))
+        c.sim.resume(s)
+        c.sim.run(for: .milliseconds(500))
+        #expect(c.sentinel(s)!.tilt)
+        #expect(c.sim.coverage.count("sentinel.tilt") == 1)
+        // The master dies while the Sentinel is in TILT: it sees nothing go down itself,
+        // while the other two fail over.
+        c.crash(.currentPrimary)
+        c.sim.run(for: .seconds(20))
+        #expect(c.sentinel(s)!.tilt)
+        #expect(!c.sentinel(s)!.isMasterSubjectivelyDown)
+        #expect(c.leaders.leaderByEpoch.allSatisfy { $0.sentinel != "sentinel-1" })
+        c.sim.run(for: .seconds(15))
+        #expect(!c.sentinel(s)!.tilt, "TILT ends after tilt-period (30 s)")
+    }
 }

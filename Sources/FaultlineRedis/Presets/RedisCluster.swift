@@ -175,7 +175,7 @@ public final class RedisCluster {
         restartAll()
         sim.run(for: settle)
         guard let reader = clients.first(where: { client($0) != nil }) else { return }
-        client(reader)?.readRequested = true
+        client(reader)?.requestFinalRead()
         let deadline = sim.now + readTimeout
         while sim.now < deadline, client(reader)?.readRequested == true {
             if case .violation = sim.run(for: .milliseconds(500)) { return }
@@ -183,7 +183,7 @@ public final class RedisCluster {
     }
 
     /// The lost-writes check over the recorded history.
-    public func lostWrites() -> LostWritesReport { LostWrites.check(history, key: settings.client.key) }
+    public func lostWrites() -> LostWritesReport { LostWrites.check(history) }
 
     /// Installs the cluster's global invariants: at most one Sentinel leader per epoch, and
     /// every live node's `checkInvariants()` after every event.
