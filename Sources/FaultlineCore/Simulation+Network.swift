@@ -9,6 +9,7 @@
 extension Simulation {
     @inlinable func send(_ message: Message, from a: NodeID, to b: NodeID) {
         precondition(a != b, "a node does not send to itself over the network")
+        if nodes[a.index].status == .crashed { return }
         let l = network.link(a, b), p = network.pair(a, b)
         if network.endDead[l] {
             _messagesLost &+= 1
@@ -43,6 +44,7 @@ extension Simulation {
     }
 
     func sendDatagram(_ message: Message, from a: NodeID, to b: NodeID) {
+        if nodes[a.index].status == .crashed { return }
         let faults = network.datagramFaults
         let l = network.link(a, b)
         if network.cut[l] || networkRandom.chance(faults.drop) { _messagesLost &+= 1; return }
