@@ -13,9 +13,11 @@ extension Simulation {
         let l = network.link(a, b), p = network.pair(a, b)
         if network.endDead[l] {
             _messagesLost &+= 1
-            // Healed: the peer's kernel answers the stale socket's segment with an RST.
-            if network.canConnect(a, b) && nodes[b.index].status != .crashed {
-                network.endDead[l] = false
+            // Healed: the peer's kernel answers the stale socket's segment with an RST. The
+            // socket stays dead until the process hears of it: writes to it fail meanwhile,
+            // they never open a fresh connection that would splice into the old stream.
+            if !network.resetPending[l] && network.canConnect(a, b) && nodes[b.index].status != .crashed {
+                network.resetPending[l] = true
                 notifyDisconnected(a, peer: b, after: roundTrip(a, b))
             }
             return
@@ -32,7 +34,7 @@ extension Simulation {
             }
             network.generation[p] &+= 1
             network.open[p] = true
-            network.endDead[network.link(b, a)] = false
+            if !network.resetPending[network.link(b, a)] { network.endDead[network.link(b, a)] = false }
             network.lastArrival[l] = .zero
             network.lastArrival[network.link(b, a)] = .zero
         }
@@ -62,6 +64,7 @@ extension Simulation {
     func disconnect(_ a: NodeID, from b: NodeID) {
         let p = network.pair(a, b)
         network.endDead[network.link(a, b)] = false
+        network.resetPending[network.link(a, b)] = false
         guard network.open[p] else { return }
         closeConnection(a, b, reaching: b)
     }
