@@ -1,0 +1,24 @@
+import FaultlineCore
+import FaultlineStorage
+
+/// A node's `dir`: the simulated disk its AOF (Redis 7's multi-part `appendonlydir`) and
+/// its snapshots live on. It outlives the process: a crash discards the actor and calls
+/// `crash()`, which drops what was never fsynced, torn writes included when the disk's
+/// fault model says so. The engines on it (FaultlineStorage's `AppendOnlyFile` and
+/// `SnapshotStore`) are opened by each incarnation of the node at boot.
+public final class RedisDataDir {
+    public let disk: SimDisk
+    /// Redis's `dir`.
+    public let directory = "redis"
+    /// Where snapshots (the model's dump.rdb) go.
+    public var snapshotDirectory: String { DiskPath.join(directory, "rdb") }
+
+    public init(disk: SimDisk) { self.disk = disk }
+    /// A healthy disk drawing its latencies from the stream `disk/<name>` of `seed`.
+    public convenience init(seed: UInt64, name: String, faults: SimDisk.Faults = .none) {
+        self.init(disk: SimDisk(random: SeededRandom(seed: seed, stream: "disk/" + name), faults: faults))
+    }
+
+    /// The process died: unsynced data is gone.
+    public func crash() { disk.crash() }
+}
