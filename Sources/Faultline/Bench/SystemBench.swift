@@ -1,5 +1,6 @@
 import FaultlineCore
 import FaultlineZooKeeper
+import FaultlineRedis
 
 /// Whole-system benchmarks: a modelled system under faults, as `faultline fuzz` runs it,
 /// so the figure a user cares about (seeds per second, simulated seconds per wall second)
@@ -25,12 +26,40 @@ enum SystemBench {
                                 traceHash: hash.value)
     }
 
+    /// Redis fuzz seeds under one preset: 3 servers, 3 Sentinels, 3 clients, 90 s of
+    /// partitions, crashes and pauses, then healing and a final read. Reports the lost
+    /// acknowledged writes, the figure the presets are argued about.
+    static func redisFuzz(seeds: Int, firstSeed: UInt64, preset: RedisPreset) -> BenchMeasurement {
+        var events: UInt64 = 0, hash = TraceHasher()
+        let (summary, seconds) = BenchClock.measure {
+            RedisFuzz.campaign(seeds: (0..<UInt64(seeds)).map { firstSeed &+ $0 }, preset: preset) { o in
+                events &+= o.eventCount
+                hash.combine(o.traceHash)
+            }
+        }
+        var extra: [(name: String, value: Double)] = []
+        extra.append(("seeds", Double(seeds)))
+        extra.append(("seeds_per_second", Double(seeds) / max(seconds, 1e-9)))
+        extra.append(("acknowledged_writes", Double(summary.acknowledged)))
+        extra.append(("lost_writes", Double(summary.lost)))
+        extra.append(("seeds_losing_writes", Double(summary.runsLosingWrites)))
+        extra.append(("invariant_violations", Double(summary.violations)))
+        extra.append(("not_converged", Double(summary.notConverged)))
+        return BenchMeasurement(events: Int(events), wallSeconds: seconds, extra: extra, traceHash: hash.value)
+    }
+
     static func workloads(seed: UInt64) -> [BenchWorkload] {
-        [
+        let redis: [BenchWorkload] = RedisPreset.allCases.map { preset in
+            BenchWorkload(name: "redis-fuzz-seeds-\(preset.rawValue)",
+                          summary: "10 Redis/Sentinel fuzz seeds under the \(preset.rawValue) preset, with lost-write counts") {
+                redisFuzz(seeds: 10, firstSeed: seed, preset: preset)
+            }
+        }
+        return [
             BenchWorkload(name: "zookeeper-fuzz-seeds",
                           summary: "10 ZooKeeper fuzz seeds (5 servers, faults, liveness phase, linearizability)") {
                 zookeeperFuzz(seeds: 10, firstSeed: seed)
             },
-        ]
+        ] + redis
     }
 }
