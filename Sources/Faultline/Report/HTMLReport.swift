@@ -11,7 +11,7 @@ public enum HTMLReport {
 
     public static func render(_ r: RunResult, scenario: Scenario) -> String {
         let total = max(1, r.simulatedTime.nanoseconds)
-        let plot = width - left - 20
+        let plot = width - left - 160
         func x(_ t: Int64) -> Double { left + Double(t) / Double(total) * plot }
         var svg: [String] = []
         var y = 30.0
@@ -126,6 +126,14 @@ public enum HTMLReport {
         \(svg)
         </svg>
         <h2>Final node states</h2><ul>\(states)</ul>
+        <script>
+        // Counts the operations the browser really laid out (a headless test reads it back).
+        document.addEventListener('DOMContentLoaded', function () {
+          var n = 0;
+          document.querySelectorAll('#timeline rect.op').forEach(function (e) { if (e.getBBox().width > 0) n++; });
+          document.body.setAttribute('data-rendered-ops', String(n));
+        });
+        </script>
         </body></html>
 
         """

@@ -6,9 +6,10 @@ extension Scenario {
     /// recorded trace hash and checkpoints that `replay` compares against.
     public func failureFile(for result: RunResult) -> Scenario {
         var s = self
-        s.name = "\(name)-seed-\(result.seed)"
-        s.description = "failure of \(name) at seed \(result.seed): " + result.failedExpectations.joined(separator: ", ")
-            + (description.isEmpty ? "" : ". " + description)
+        s.name = name.hasSuffix("-seed-\(result.seed)") ? name : "\(name)-seed-\(result.seed)"
+        let story = description.hasPrefix("failure of ") ? "" : description
+        s.description = "failure at seed \(result.seed): " + result.failedExpectations.joined(separator: ", ")
+            + (story.isEmpty ? "" : ". " + story)
         s.seed = result.seed
         s.faults = result.schedule
         s.nemesis = nil

@@ -10,7 +10,7 @@ public struct RunOptions {
     public var sampleRoles = false
     /// Put each node's files on real disk under DIR/<node>/ (adapters that keep a disk).
     public var dataDirectory: String?
-    public var checkpointInterval: UInt64 = 10_000
+    public var checkpointInterval: UInt64 = 1_000
     public init() {}
 }
 

@@ -132,7 +132,7 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
         case .object(let o):
             if o.isEmpty { return "{}" }
             let flat = jsonText
-            if flat.count + indent.count <= 100 && !o.contains(where: { if case .object = $0.value { return true }; if case .array = $0.value { return true }; return false }) { return flat }
+            if flat.count + indent.count <= 110 && !o.contains(where: { if case .object = $0.value { return true }; return false }) { return flat }
             let inner = indent + "  "
             return "{\n" + o.map { inner + jsonString($0.key) + ": " + $0.value.pretty(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "}"
         default:
