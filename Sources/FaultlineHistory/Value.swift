@@ -55,9 +55,10 @@ extension Value: CustomStringConvertible {
     }
 }
 
-extension Value: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+/// Literals for tests and workloads: `3`, `"x"`, `[1, 2]`, `true`. Deliberately not
+/// `ExpressibleByNilLiteral`: with it, `nil` in a `Value?` context silently means `.null`.
+extension Value: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
                  ExpressibleByStringLiteral, ExpressibleByArrayLiteral {
-    public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int64) { self = .int(value) }
     public init(stringLiteral value: String) { self = .string(value) }

@@ -6,10 +6,10 @@ import Testing
     @Test func isolatedAsyncPrimaryLosesAcknowledgedWritesAndTheExpectationHolds() throws {
         let r = try TestSupport.scenario().run()
         let lost = try #require(r.check("lost-writes"))
-        #expect(!lost.passed)
+        #expect(lost.passed == false)
         #expect(lost.detail.contains("acknowledged adds lost"))
         #expect(lost.detail.contains("on n1"), "the first lost write was acknowledged by the isolated primary: \(lost.detail)")
-        #expect(lost.operations.count == 2, "the lost add and the final read that misses it")
+        #expect(lost.evidence.count == 2, "the lost add and the final read that misses it")
         #expect(r.expectationsMet)
         #expect(r.check("convergence")?.passed == true)
     }
@@ -40,7 +40,7 @@ import Testing
         s.expect = [("lost-writes", .any)]
         let r = try s.run()
         let c = try #require(r.check("convergence"))
-        #expect(!c.passed)
+        #expect(c.passed == false)
         #expect(c.detail.contains("did not converge within 1ms"))
         #expect(!r.expectationsMet)
     }

@@ -2,7 +2,7 @@
 /// A new workload is one file under Bench/ plus one line here.
 public enum BenchWorkloads {
     public static var all: [BenchWorkload] {
-        []
+        [CheckBench.etcdCorpus, CheckBench.kvC50]
     }
 
     /// Ratios printed after the workloads (each only when both of its workloads ran).

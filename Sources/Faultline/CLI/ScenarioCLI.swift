@@ -1,5 +1,6 @@
 import Foundation
 import FaultlineCore
+import FaultlineCheck
 
 /// Helpers the scenario commands share: loading with exit-2 errors, writing files.
 enum ScenarioCLI {
@@ -57,9 +58,10 @@ extension RunResult {
         }
         t += "checks\n"
         for v in checks {
-            let mark = v.result.passed ? "PASS" : "FAIL"
+            let mark = v.mark
             let exp = v.expected == .pass ? "" : " (expected \(v.expected.rawValue): \(v.met ? "as expected" : "NOT MET"))"
-            t += "  \(mark) \(v.result.name)\(exp)\n      \(v.result.detail)\n"
+            let detail = v.result.detail.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n      ")
+            t += "  \(mark) \(v.result.name)\(exp)\n      \(detail)\n"
         }
         t += expectationsMet ? "verdict    every expectation held\n" : "verdict    expectation not met: \(failedExpectations.joined(separator: ", "))\n"
         return t
@@ -77,7 +79,8 @@ extension RunResult {
             ("operations", .object([("ok", .int(Int64(c.ok))), ("fail", .int(Int64(c.fail))), ("info", .int(Int64(c.info)))])),
             ("availability", .double(availability)),
             ("checks", .array(checks.map { v in
-                .object([("name", .string(v.result.name)), ("passed", .bool(v.result.passed)),
+                let passed: JSONValue = v.result.passed.map { .bool($0) } ?? .null
+                return .object([("name", .string(v.result.name)), ("passed", passed),
                          ("expected", .string(v.expected.rawValue)), ("met", .bool(v.met)), ("detail", .string(v.result.detail))])
             })),
             ("faults", .array(faults.map { f in

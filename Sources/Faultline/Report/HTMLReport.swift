@@ -1,5 +1,6 @@
 import Foundation
 import FaultlineCore
+import FaultlineCheck
 import FaultlineHistory
 
 /// The self-contained HTML timeline of one run: a lane per server coloured by role, fault
@@ -45,7 +46,7 @@ public enum HTMLReport {
         }
         y += 10
         // Client lanes.
-        let highlighted = Set(r.checks.filter { !$0.result.passed }.flatMap(\.result.operations))
+        let highlighted = Set(r.checks.filter { $0.result.passed == false }.flatMap { $0.result.evidence.map(\.index) })
         let pairs = (try? r.history.pairs()) ?? []
         let processes = Array(Set(pairs.map(\.process))).sorted()
         for p in processes {
@@ -62,8 +63,8 @@ public enum HTMLReport {
         // The safety/liveness boundary and the first violation's moment.
         svg.append("<line class=\"phase\" x1=\"\(f(x(r.safetyEnd.nanoseconds)))\" x2=\"\(f(x(r.safetyEnd.nanoseconds)))\" y1=\"20\" y2=\"\(f(y))\"/>")
         svg.append("<text class=\"phaselabel\" x=\"\(f(x(r.safetyEnd.nanoseconds) + 3))\" y=\"\(f(y + 12))\">liveness: heal, restart, converge</text>")
-        for v in r.checks where !v.result.passed {
-            if let t = v.result.time {
+        for v in r.checks where v.result.passed == false {
+            if let t = v.time {
                 svg.append("<line class=\"violationline\" id=\"violation-\(escape(v.result.name))\" x1=\"\(f(x(t.nanoseconds)))\" x2=\"\(f(x(t.nanoseconds)))\" y1=\"20\" y2=\"\(f(y))\"><title>\(escape(v.result.name)): \(escape(v.result.detail))</title></line>")
             }
         }
@@ -88,7 +89,7 @@ public enum HTMLReport {
         let c = r.operationCounts
         var checks = ""
         for v in r.checks {
-            checks += "<li class=\"\(v.result.passed ? "pass" : "fail")\"><b>\(v.result.passed ? "PASS" : "FAIL") \(escape(v.result.name))</b>"
+            checks += "<li class=\"\(v.result.passed == true ? "pass" : "fail")\"><b>\(v.mark) \(escape(v.result.name))</b>"
                 + (v.expected == .pass ? "" : " <i>(expected \(v.expected.rawValue): \(v.met ? "as expected" : "not met"))</i>")
                 + "<br>\(escape(v.result.detail))</li>\n"
         }

@@ -1,4 +1,5 @@
 import FaultlineCore
+import FaultlineCheck
 
 /// Every preset of a system against a standard set of fault families: the table users
 /// argue over (how available is each configuration, and what does it lose).

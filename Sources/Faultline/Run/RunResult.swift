@@ -1,5 +1,6 @@
 import FaultlineCore
 import FaultlineHistory
+import FaultlineCheck
 
 /// Everything one run of a scenario produced: the verdicts, the figures, and what a report,
 /// a failure file or a replay needs.
@@ -35,13 +36,18 @@ public struct RunResult: Sendable {
     public struct Verdict: Sendable {
         public var result: CheckResult
         public var expected: ExpectedOutcome
+        /// When the violation happened: the invariant's step, else the first evidence.
+        public var time: SimTime?
+        /// An unknown verdict (a checker out of budget) meets neither "pass" nor "fail".
         public var met: Bool {
             switch expected {
-            case .pass: return result.passed
-            case .fail: return !result.passed
+            case .pass: return result.passed == true
+            case .fail: return result.passed == false
             case .any: return true
             }
         }
+        /// PASS, FAIL or UNKNOWN.
+        public var mark: String { result.passed == true ? "PASS" : result.passed == false ? "FAIL" : "UNKNOWN" }
     }
 
     public var expectationsMet: Bool { checks.allSatisfy(\.met) }

@@ -111,15 +111,19 @@ public enum ScenarioRunner {
         for e in scenario.expect where !names.contains(e.check) { names.append(e.check) }
         return names.map { name in
             var result: CheckResult
+            var time: SimTime?
             if name == "convergence" {
                 result = CheckResult(name: name, passed: convergedAfter != nil, detail: convergenceDetail)
             } else if let v = world.violation, v.invariant == name {
                 // An invariant observed at every step stopped the run at the first breach.
-                result = CheckResult(name: name, passed: false, detail: "\(v.message) (at \(v.time), after event #\(v.eventIndex): \(v.event))", time: v.time)
+                result = CheckResult(name: name, passed: false, detail: "\(v.message) (at \(v.time), after event #\(v.eventIndex): \(v.event))")
+                time = v.time
             } else {
                 result = cluster.check(name)
+                result.name = name
+                if result.passed == false, let first = result.evidence.first { time = SimTime(nanoseconds: first.time) }
             }
-            return RunResult.Verdict(result: result, expected: scenario.expected(name))
+            return RunResult.Verdict(result: result, expected: scenario.expected(name), time: time)
         }
     }
 

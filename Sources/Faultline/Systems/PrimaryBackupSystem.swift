@@ -1,5 +1,6 @@
 import FaultlineCore
 import FaultlineHistory
+import FaultlineCheck
 
 /// A textbook primary/backup set store (Alsberg and Day, 1976), the smallest system with a
 /// real failover story: backups promote themselves when the primary falls silent, and the
@@ -442,7 +443,7 @@ final class PBCluster: SimulatedCluster {
             name: "lost-writes", passed: false,
             detail: "\(lost.count) of \(acked) acknowledged adds lost; first: process \(op.process) added \(op.value) to \(op.key!) "
                 + "on \(op.node ?? "?") (ok at \(SimTime(nanoseconds: op.time))), but the final read #\(read.index) on \(h[read.index].node ?? "?") does not hold it",
-            time: SimTime(nanoseconds: op.time), nodes: [op.node ?? ""], operations: [first, read.index])
+            evidence: [op, h[read.index]], counts: [.init("lost", lost.count), .init("acknowledged", acked)])
     }
 
     func nodeStates() -> [(node: String, state: String)] {

@@ -1,5 +1,6 @@
 import FaultlineCore
 import FaultlineHistory
+import FaultlineCheck
 
 /// How a modelled system plugs into scenarios: one adapter file per system under Systems/
 /// plus one line in `SystemRegistry.all`. The scenario layer (validation, fault schedules,
@@ -137,24 +138,6 @@ public struct CheckInfo: Sendable {
     }
 }
 
-/// A check's verdict with the evidence a person needs to believe it.
-public struct CheckResult: Sendable {
-    public var name: String
-    public var passed: Bool
-    /// The first violation explained in terms of operations and nodes, or what was verified.
-    public var detail: String
-    /// When the violation happened, if it has a moment.
-    public var time: SimTime?
-    /// Nodes involved (the report highlights them).
-    public var nodes: [String]
-    /// History indexes of the operations involved (the report highlights them).
-    public var operations: [Int]
-    public init(name: String, passed: Bool, detail: String, time: SimTime? = nil, nodes: [String] = [], operations: [Int] = []) {
-        self.name = name; self.passed = passed; self.detail = detail; self.time = time
-        self.nodes = nodes; self.operations = operations
-    }
-}
-
 /// A running cluster of one system: the simulation it lives on plus what the scenario
 /// layer needs to aim faults, drive phases and judge the run.
 public protocol SimulatedCluster: AnyObject {
@@ -175,7 +158,8 @@ public protocol SimulatedCluster: AnyObject {
     /// else what it is still waiting for.
     func convergence() -> String?
     var history: History { get }
-    /// Runs one of the adapter's checks over the history and the node states.
+    /// Runs one of the adapter's checks over the history and the node states: FaultlineCheck's
+    /// verdict (pass, fail or unknown within budget) with the operations it rests on.
     func check(_ name: String) -> CheckResult
     /// Applies a disk fault; false when this node has no disk or the kind does not apply.
     func applyDiskFault(_ kind: String, to node: NodeID) -> Bool

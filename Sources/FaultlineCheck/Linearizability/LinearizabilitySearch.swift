@@ -1,0 +1,226 @@
+/// One partition's operations, ready for the search: flat arrays indexed by operation.
+struct SearchProblem<M: LinearizabilityModel> {
+    var inputs: [M.Input] = []
+    var outputs: [M.Output] = []
+    /// True when the operation must be linearized (it completed with an answer).
+    var required: [Bool] = []
+    /// History positions of the invocation and of the completion (`Int.max` if optional).
+    var callPosition: [Int] = []
+    var returnPosition: [Int] = []
+
+    var count: Int { inputs.count }
+
+    mutating func append(_ input: M.Input, _ output: M.Output, required r: Bool, call: Int, ret: Int) {
+        precondition(!r || ret > call, "a completion comes after its invocation")
+        inputs.append(input); outputs.append(output); required.append(r)
+        callPosition.append(call); returnPosition.append(r ? ret : Int.max)
+    }
+}
+
+/// What the search found in one partition. Operation ids index the `SearchProblem`.
+enum SearchOutcome: Sendable {
+    /// A legal order: the required operations and whichever optional ones were placed.
+    case linearizable(order: [Int32])
+    /// No order exists. `prefix` is the longest legal order the search built, and
+    /// `blocked` the completed operation it could not place before its completion.
+    case notLinearizable(prefix: [Int32], blocked: Int32)
+    /// The budget ran out first; `stepsExhausted` tells the step allowance from the memo limit.
+    case unknown(reason: String, stepsExhausted: Bool)
+}
+
+struct SearchStats: Sendable {
+    var steps = 0
+    var memoEntries = 0
+}
+
+/// The Wing-Gong-Lowe search (Wing & Gong 1993; Lowe 2017, "Testing for linearizability"),
+/// the algorithm Porcupine and Knossos's `linear` use, over flat arrays.
+///
+/// The history becomes a list of call and return entries in real-time order. The search
+/// walks it from the front: at a call it tries to linearize that operation now (the model
+/// must accept it from the current state, and the resulting configuration must be new);
+/// if so it lifts the call and its return out of the list and starts again from the
+/// front. Reaching a return means the operation it closes was not linearized in time, so
+/// the search undoes the last choice and tries the next call after it. All required
+/// operations placed means linearizable; nothing left to undo means not.
+///
+/// Differences from Porcupine, all for speed and none changing the answer:
+/// - the list is doubly linked through index arrays (dancing links), not heap nodes;
+/// - the set of linearized operations is a bitset whose hash is kept incrementally
+///   (Zobrist: XOR of one random key per member), so a memo lookup hashes the state only;
+/// - the memo is an open-addressing table with the bitsets in one arena (`MemoTable`);
+/// - indeterminate operations have no return entry, so they never force a backtrack and
+///   the search stops as soon as every completed operation is placed. This is exactly
+///   Jepsen's meaning of `info` (took effect at some point after invocation, or never),
+///   and it avoids Porcupine's work of placing every pending operation at the end;
+/// - an operation that is legal now and changes no state (a read that matches, a cas
+///   whose comparison fails) is forced when it completed and skipped when optional; the
+///   argument is at the point in `run` where it happens;
+/// - the model is a generic parameter, so `step`, `==` and `hash` are specialised calls,
+///   and models intern values so states are small integers.
+struct LinearizabilitySearch<M: LinearizabilityModel> {
+    var model: M
+    let problem: SearchProblem<M>
+
+    /// Runs the search; `stepsMax` bounds this partition's steps.
+    mutating func run(stepsMax: Int, memoEntriesMax: Int) -> (SearchOutcome, SearchStats) {
+        let n = problem.count
+        var stats = SearchStats()
+        guard problem.required.contains(true) else { return (.linearizable(order: []), stats) }
+        precondition(n < Int(Int32.max) / 2, "history too long for 32-bit entry ids")
+
+        // Entries in real-time order: 0 is the head sentinel, last is the tail sentinel.
+        var events: [(position: Int, op: Int32, isCall: Bool)] = []
+        events.reserveCapacity(2 * n)
+        for op in 0..<n {
+            events.append((problem.callPosition[op], Int32(op), true))
+            if problem.required[op] { events.append((problem.returnPosition[op], Int32(op), false)) }
+        }
+        events.sort { $0.position < $1.position }
+        let entryCount = events.count + 2
+        let tail = Int32(entryCount - 1)
+
+        let entryOp = UnsafeMutablePointer<Int32>.allocate(capacity: entryCount)
+        // For a call: its return entry, or -1 when it has none (optional). For a return: -2.
+        let entryMatch = UnsafeMutablePointer<Int32>.allocate(capacity: entryCount)
+        let next = UnsafeMutablePointer<Int32>.allocate(capacity: entryCount)
+        let prev = UnsafeMutablePointer<Int32>.allocate(capacity: entryCount)
+        let words = (n + 63) / 64
+        let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+        let zobrist = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+        let stackEntry = UnsafeMutablePointer<Int32>.allocate(capacity: n + 1)
+        // A forced frame placed an operation that, by the argument below, must be the
+        // next one if any order exists; when it fails, its whole configuration fails.
+        let stackForced = UnsafeMutablePointer<Bool>.allocate(capacity: n + 1)
+        var memo = MemoTable<M.State>(words: words)
+        defer {
+            entryOp.deallocate(); entryMatch.deallocate(); next.deallocate(); prev.deallocate()
+            bits.deallocate(); zobrist.deallocate(); stackEntry.deallocate(); stackForced.deallocate()
+            memo.deallocate()
+        }
+
+        var returnEntryOf = [Int32](repeating: -1, count: n)
+        for (i, ev) in events.enumerated() where !ev.isCall { returnEntryOf[Int(ev.op)] = Int32(i + 1) }
+        entryOp[0] = -1; entryMatch[0] = -2
+        entryOp[Int(tail)] = -1; entryMatch[Int(tail)] = -2
+        for (i, ev) in events.enumerated() {
+            entryOp[i + 1] = ev.op
+            entryMatch[i + 1] = ev.isCall ? returnEntryOf[Int(ev.op)] : -2
+        }
+        for e in 0..<entryCount {
+            next[e] = Int32(e + 1)
+            prev[e] = Int32(e - 1)
+        }
+        bits.initialize(repeating: 0, count: words)
+        var seed: UInt64 = 0x5EED_F417_11E5_0001
+        for op in 0..<n { seed &+= 0x9E37_79B9_7F4A_7C15; zobrist[op] = mix64(seed) }
+
+        var model = self.model
+        defer { self.model = model }
+        var remaining = problem.required.reduce(0) { $0 + ($1 ? 1 : 0) }
+        var state = model.initialState
+        var stackStates: [M.State] = []
+        stackStates.reserveCapacity(n + 1)
+        var depth = 0
+        var setHash: UInt64 = 0
+        // The longest order built, and the return that stopped it, for the explanation.
+        var bestPrefix: [Int32] = []
+        var bestBlocked: Int32 = -1
+        var bestIsCurrent = true
+
+        func prefix() -> [Int32] { (0..<depth).map { entryOp[Int(stackEntry[$0])] } }
+
+        let outcome: SearchOutcome = problem.inputs.withUnsafeBufferPointer { inputs in
+            problem.outputs.withUnsafeBufferPointer { outputs in
+                var e = next[0]
+                while true {
+                    stats.steps += 1
+                    if stats.steps > stepsMax {
+                        return .unknown(reason: "step budget of \(stepsMax) exhausted", stepsExhausted: true)
+                    }
+                    var configurationFails = false
+                    let match = entryMatch[Int(e)]
+                    if match != -2 {
+                        // A call: try to linearize its operation now.
+                        let op = Int(entryOp[Int(e)])
+                        if let after = model.step(state, inputs[op], outputs[op]) {
+                            // Pruning, and why it is sound. Let C be the current configuration
+                            // and r this operation, legal now and leaving the state unchanged.
+                            // (1) r optional: any order from C + r is an order from C (r need
+                            //     not appear at all), so trying r here is never needed.
+                            // (2) r required: every operation that completed before r was
+                            //     invoked is already placed (its return would precede r's call
+                            //     in the list), so moving r from wherever a successful order
+                            //     puts it to the front breaks no real-time constraint, and as
+                            //     r changes no state the rest stays legal. So if C succeeds,
+                            //     C + r does: r is forced, and if C + r fails, C fails.
+                            let unchanged = after == state
+                            if unchanged && match == -1 { e = next[Int(e)]; continue }
+                            let word = op >> 6, bit = UInt64(1) << UInt64(op & 63)
+                            bits[word] |= bit
+                            let h = (setHash ^ zobrist[op]) ^ (model.hash(after) &* 0x9E37_79B9_7F4A_7C15)
+                            if unchanged || memo.insert(hash: h, bits: bits, state: after) {
+                                if memo.count > memoEntriesMax {
+                                    return .unknown(reason: "memo limit of \(memoEntriesMax) configurations reached", stepsExhausted: false)
+                                }
+                                setHash ^= zobrist[op]
+                                stackEntry[depth] = e
+                                stackForced[depth] = unchanged
+                                stackStates.append(state)
+                                depth += 1
+                                state = after
+                                // Lift the call, and its return if it has one.
+                                next[Int(prev[Int(e)])] = next[Int(e)]
+                                prev[Int(next[Int(e)])] = prev[Int(e)]
+                                if match >= 0 {
+                                    next[Int(prev[Int(match)])] = next[Int(match)]
+                                    prev[Int(next[Int(match)])] = prev[Int(match)]
+                                    remaining -= 1
+                                    if remaining == 0 { return .linearizable(order: prefix()) }
+                                }
+                                if depth > bestPrefix.count {
+                                    bestPrefix = prefix(); bestBlocked = -1; bestIsCurrent = true
+                                }
+                                e = next[0]
+                                continue
+                            }
+                            bits[word] &= ~bit
+                            // C + r was explored and failed; with r forced, so does C.
+                            configurationFails = unchanged
+                        }
+                        if !configurationFails { e = next[Int(e)]; continue }
+                    } else {
+                        // A return whose operation is not linearized: C fails.
+                        assert(e != tail, "the tail is reached only after every required operation is placed")
+                        if bestIsCurrent { bestBlocked = entryOp[Int(e)]; bestIsCurrent = false }
+                    }
+                    // Undo choices until one leaves alternatives to try.
+                    var forced = true
+                    while forced {
+                        if depth == 0 { return .notLinearizable(prefix: bestPrefix, blocked: bestBlocked) }
+                        depth -= 1
+                        let top = stackEntry[depth]
+                        forced = stackForced[depth]
+                        let op = Int(entryOp[Int(top)])
+                        state = stackStates.removeLast()
+                        bits[op >> 6] &= ~(UInt64(1) << UInt64(op & 63))
+                        setHash ^= zobrist[op]
+                        // Unlift in the reverse order of lifting.
+                        let m = entryMatch[Int(top)]
+                        if m >= 0 {
+                            next[Int(prev[Int(m)])] = m
+                            prev[Int(next[Int(m)])] = m
+                            remaining += 1
+                        }
+                        next[Int(prev[Int(top)])] = top
+                        prev[Int(next[Int(top)])] = top
+                        e = next[Int(top)]
+                    }
+                    bestIsCurrent = false
+                }
+            }
+        }
+        stats.memoEntries = memo.count
+        return (outcome, stats)
+    }
+}

@@ -1,1 +1,0 @@
-// FaultlineCheckTests: tests arrive with the module; this file only keeps the target buildable until then.
