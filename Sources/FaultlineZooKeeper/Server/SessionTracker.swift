@@ -1,0 +1,89 @@
+import FaultlineCore
+
+/// SessionTrackerImpl, the leader's: every session's timeout and its expiry, rounded up to
+/// the next multiple of tickTime (the expiration buckets of ExpiryQueue). A session whose
+/// bucket passes without a touch is expired: the leader proposes its closeSession.
+struct SessionTracker {
+    struct Session { var timeoutMs: Int32; var expiresAt: LocalTime; var closing: Bool }
+    private(set) var sessions: [Int64: Session] = [:]
+
+    /// ExpiryQueue.roundToNextInterval.
+    static func roundToNextInterval(_ t: LocalTime, _ tickTime: SimDuration) -> LocalTime {
+        let i = tickTime.nanoseconds
+        return LocalTime(nanoseconds: (t.nanoseconds / i + 1) * i)
+    }
+
+    /// The new leader starts every known session's clock afresh (SessionTrackerImpl's constructor).
+    mutating func load(_ known: [SessionTouch], now: LocalTime, tickTime: SimDuration) {
+        sessions = [:]
+        for s in known { addSession(s.sessionId, timeoutMs: s.timeoutMs, now: now, tickTime: tickTime) }
+    }
+
+    mutating func addSession(_ id: Int64, timeoutMs: Int32, now: LocalTime, tickTime: SimDuration) {
+        if sessions[id] != nil { _ = touch(id, timeoutMs: timeoutMs, now: now, tickTime: tickTime); return }
+        sessions[id] = Session(timeoutMs: timeoutMs, expiresAt: SessionTracker.roundToNextInterval(now + .milliseconds(Int64(timeoutMs)), tickTime), closing: false)
+    }
+
+    /// touchSession: false when the session is gone or closing (the client will see Expired).
+    mutating func touch(_ id: Int64, timeoutMs: Int32, now: LocalTime, tickTime: SimDuration) -> Bool {
+        guard var s = sessions[id], !s.closing else { return false }
+        let e = SessionTracker.roundToNextInterval(now + .milliseconds(Int64(s.timeoutMs)), tickTime)
+        if e > s.expiresAt { s.expiresAt = e }
+        sessions[id] = s
+        return true
+    }
+
+    func isValid(_ id: Int64) -> Bool { sessions[id].map { !$0.closing } ?? false }
+
+    /// setSessionClosing: no further request of it is accepted.
+    mutating func setClosing(_ id: Int64) { sessions[id]?.closing = true }
+    mutating func remove(_ id: Int64) { sessions[id] = nil }
+
+    /// The sessions whose bucket has passed, in id order (never Dictionary order).
+    mutating func expired(now: LocalTime) -> [Int64] {
+        let due = sessions.keys.sorted().filter { !sessions[$0]!.closing && sessions[$0]!.expiresAt <= now }
+        for id in due { sessions[id]!.closing = true }
+        return due
+    }
+}
+
+/// LearnerSessionTracker's touch table: the sessions a learner's clients pinged, reported
+/// to the leader in the learner's next PING reply.
+struct ServerSideState {
+    /// Client connections on this server: client node -> session id (0 while connecting).
+    var connections: [NodeID: Int64] = [:]
+    var sessionHome: [Int64: NodeID] = [:]
+    var touches: [Int64: Int32] = [:]
+    /// Per session, requests received and not answered yet, in order: writes wait for their
+    /// commit; reads queued behind a write wait for it (CommitProcessor's per-session order).
+    var pending: [Int64: [PendingRequest]] = [:]
+    /// One-shot watches registered here: path -> sessions (data watches and child watches).
+    var dataWatches: [String: [Int64]] = [:]
+    var childWatches: [String: [Int64]] = [:]
+    var nextSessionId: Int64 = 0
+    /// Connects with a session id, waiting for the leader's REVALIDATE answer.
+    var revalidating: [Int64: (client: NodeID, timeoutMs: Int32)] = [:]
+    /// Bound on requests in flight per session (a real server throttles at globalOutstandingLimit).
+    static let pendingPerSessionMax = 1000
+}
+
+struct PendingRequest {
+    var xid: Int32
+    var request: ZKRequest
+    /// Submitted to the leader (writes and sync) rather than waiting to be served locally.
+    var submitted: Bool
+}
+
+extension QuorumPeer {
+    /// SessionTrackerImpl's expirer: close each expired session through a closeSession txn.
+    func expireSessions(_ ctx: NodeContext<ZKMessage>) {
+        guard leader != nil else { return }
+        for id in leader!.sessionTracker.expired(now: ctx.now) {
+            ctx.probe("session.expired")
+            ctx.note("Expiring session 0x\(String(UInt64(bitPattern: id), radix: 16))")
+            let header = TxnHeader(clientId: id, cxid: 0, zxid: 0, time: ctx.now.milliseconds, type: -11)
+            let txn = RequestPreparer().prepare(.closeSession, session: id, sessionValid: true, against: leader!.prepTree)
+            propose(header, txn, ctx)
+        }
+    }
+}
