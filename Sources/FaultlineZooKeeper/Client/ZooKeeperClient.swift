@@ -118,6 +118,7 @@ public final class ZooKeeperClient: SimActor {
     public var random: SeededRandom { get { ctx.random } set { ctx.random = newValue } }
     public var historyTime: SimTime { ctx.historyTime }
     public var clientNode: NodeID { ctx.node }
+    public var clientName: String { ctx.name }
 
     func record(_ type: OpType, _ h: HistoryTag, value: Value? = nil) {
         recorder?.append(Operation(process: process, type: type, f: h.f, key: h.key, value: value ?? h.value,

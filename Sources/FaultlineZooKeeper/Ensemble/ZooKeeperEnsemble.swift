@@ -94,10 +94,10 @@ public final class ZooKeeperEnsemble {
         let index = clients.count
         let timeout = sessionTimeout ?? settings.tickTime * 10
         let targets = connectTo ?? (servers + observers)
-        let recorder = self.recorder
-        let node = sim.addNode(name: name ?? "client\(index)", make: { _ in
+        let recorder = self.recorder, ledger = lockLedger, clientName = name ?? "client\(index)"
+        let node = sim.addNode(name: clientName, make: { _ in
             ZooKeeperClient(servers: targets, sessionTimeout: timeout, program: make(), recorder: recorder, process: index)
-        })
+        }, onCrash: { [unowned sim] _ in ledger.processDied(clientName, at: sim.now) })
         clients.append(node)
         return node
     }

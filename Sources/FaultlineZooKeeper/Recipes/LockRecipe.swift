@@ -10,13 +10,22 @@ public final class LockLedger {
     public private(set) var log: [(time: SimTime, holder: String, acquired: Bool)] = []
     public init() {}
 
-    public func acquire(_ who: String, at t: SimTime) {
+    /// holder -> the client process (node name) it runs on.
+    var processOf: [String: String] = [:]
+
+    public func acquire(_ who: String, process: String? = nil, at t: SimTime) {
         precondition(!holders.contains(who), "\(who) acquired twice")
+        if let p = process { processOf[who] = p }
         if !holders.isEmpty && violation == nil { violation = "\(who) acquired at \(t) while \(holders) held it" }
         holders.append(who)
         acquisitions += 1
         log.append((t, who, true))
     }
+    /// A crashed process holds nothing any more.
+    public func processDied(_ process: String, at t: SimTime) {
+        for h in holders where processOf[h] == process { release(h, at: t) }
+    }
+
     public func release(_ who: String, at t: SimTime) {
         guard holders.contains(who) else { return }
         holders.removeAll { $0 == who }
@@ -108,7 +117,7 @@ public class LockRecipe: ZooKeeperClientProgram {
             guard !holding else { return }
             holding = true
             acquiredCount += 1
-            ledger.acquire(ownerName, at: client.historyTime)
+            ledger.acquire(ownerName, process: client.clientName, at: client.historyTime)
             if let h = holdFor { client.setTimer(after: h, tag: TimerTag.release.rawValue + 10 * generation) }
         } else {
             client.submit(.exists(path: lockPath + "/" + sorted[mine - 1], watch: true), tag: Tag.exists.rawValue)

@@ -56,8 +56,8 @@ extension QuorumPeer {
     func attachSession(_ id: Int64, client: NodeID, valid: Bool, timeoutMs: Int32, _ ctx: NodeContext<ZKMessage>) {
         guard valid else {
             ctx.probe("server.sessionExpiredOnReconnect")
+            // The client reads this before the close; it closes the socket itself.
             ctx.send(.connectResponse(ConnectResponse(timeOut: 0, sessionId: 0)), to: client)
-            ctx.disconnect(from: client)
             return
         }
         if let old = server.sessionHome[id], old != client { server.connections[old] = nil }
@@ -113,11 +113,11 @@ extension QuorumPeer {
     func submitRequest(sessionId: Int64, cxid: Int32, _ request: ZKRequest, fromLearner: Int64?, _ ctx: NodeContext<ZKMessage>) {
         guard var l = leader, l.phase == .broadcast else { return }
         if case .sync = request {
-            if l.lastProposed <= l.lastCommitted {
+            if l.outstanding.isEmpty {
                 if let sid = fromLearner, let h = l.handlers[sid] { ctx.send(.syncReply(sessionId: sessionId, cxid: cxid), to: h.node) }
                 else { completeSync(sessionId: sessionId, cxid: cxid, ctx) }
             } else {
-                l.pendingSyncs.append((fromLearner, sessionId, cxid, l.lastProposed))
+                l.pendingSyncs.append((fromLearner, sessionId, cxid, l.outstanding.last!.header.zxid))
                 leader = l
             }
             return
