@@ -52,7 +52,7 @@ extension RunResult {
         if faults.isEmpty { t += "faults     none\n" } else {
             t += "faults\n"
             for f in faults {
-                let end = f.end.map { " until \($0.sinceStart)" } ?? ""
+                let end = f.end.map { $0 == f.start ? "" : " until \($0.sinceStart)" } ?? ""
                 t += "  \(f.start.sinceStart)\(end): \(f.summary)\n"
             }
         }

@@ -69,7 +69,8 @@ public enum ScenarioRunner {
         world.run(until: safetyEnd)
         cluster.stopWorkload()
         var convergedAfter: SimDuration?
-        var convergenceDetail = "liveness phase not run"
+        var convergenceDetail = world.violation.map { "liveness phase not run: the run stopped at the first violation of \($0.invariant)" }
+            ?? "liveness phase not run (liveness is off)"
         if world.violation == nil && scenario.liveness.enabled {
             let start = world.now
             scheduler.endAll()

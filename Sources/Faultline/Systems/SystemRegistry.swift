@@ -4,6 +4,7 @@ public enum SystemRegistry {
     public static var all: [any SystemAdapter] {
         [
             PrimaryBackupSystem(),
+            ZooKeeperSystem(),
         ]
     }
 
