@@ -1,0 +1,54 @@
+import Testing
+import FaultlineCore
+@testable import FaultlineRedis
+
+/// Settings most stories share: Sentinel's test-suite timings (down-after 5 s,
+/// failover-timeout 60 s), everything else the defaults.
+func storySettings(_ preset: RedisPreset = .async) -> RedisClusterSettings {
+    var s = RedisClusterSettings(preset: preset)
+    s.sentinel.downAfter = .seconds(5)
+    s.sentinel.failoverTimeout = .seconds(60)
+    return s
+}
+
+@Suite struct FailoverTests {
+    @Test func sentinelPromotesTheBestReplicaAfterThePrimaryCrashes() {
+        var settings = storySettings()
+        settings.replicaPriorities = [100, 50]      // redis-3 is preferred
+        let c = RedisCluster(seed: 11, settings: settings)
+        c.addStandardInvariants()
+        c.sim.run(until: SimTime.zero + .seconds(30))
+        #expect(c.currentPrimary() == c.servers[0])
+        for s in c.sentinels {
+            #expect(c.sentinel(s)!.knownSentinelCount == 2, "hello messages introduced the Sentinels")
+            #expect(c.sentinel(s)!.knownReplicaAddresses.count == 2, "INFO listed the replicas")
+        }
+        let writesBefore = c.clients.map { c.client($0)!.acknowledgedWrites }.reduce(0, +)
+        #expect(writesBefore > 100)
+
+        c.sim.crash(c.servers[0])
+        c.sim.run(for: .seconds(30))
+        #expect(c.sim.violation == nil)
+        let promoted = c.servers[2]
+        for s in c.sentinels { #expect(c.sentinel(s)!.currentMasterNode == promoted) }
+        #expect(c.server(promoted)!.isReplica == false)
+        #expect(c.server(c.servers[1])!.masterLink?.host == "redis-3")
+        #expect(c.server(c.servers[1])!.masterLink?.state == .connected)
+        #expect(c.leaders.leaderByEpoch.count == 1)
+        #expect(c.sim.coverage.count("sentinel.switch-master") >= 1)
+        // Clients found the new master through Sentinel and kept writing.
+        c.sim.run(for: .seconds(5))
+        let writesAfter = c.clients.map { c.client($0)!.acknowledgedWrites }.reduce(0, +)
+        #expect(writesAfter > writesBefore + 50)
+
+        // The old primary returns and is turned into a replica of the new one.
+        c.sim.restart(c.servers[0])
+        c.sim.run(for: .seconds(30))
+        #expect(c.server(c.servers[0])!.masterLink?.host == "redis-3")
+        #expect(c.server(c.servers[0])!.masterLink?.state == .connected)
+        #expect(c.sim.coverage.count("sentinel.convert-to-slave") >= 1)
+        #expect(c.server(c.servers[0])!.keyspace.digest() == c.server(promoted)!.keyspace.digest()
+                || c.server(c.servers[0])!.masterReplOffset < c.server(promoted)!.masterReplOffset)
+        #expect(c.sim.violation == nil)
+    }
+}

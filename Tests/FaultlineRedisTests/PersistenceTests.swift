@@ -1,0 +1,78 @@
+import Testing
+import FaultlineCore
+@testable import FaultlineRedis
+
+@Suite struct PersistenceTests {
+    /// One node with `config`, written to every 10 ms, crashed at 3 s, restarted: how many
+    /// keys survive, against how many writes were acknowledged.
+    func crashAndRestart(_ config: RedisConfig, seed: UInt64) -> (acked: Int, survived: Int) {
+        let rig = ReplicationRig(seed: seed, replicas: 0, config: config, script: writes(1000), interval: .milliseconds(10))
+        rig.sim.run(until: SimTime.zero + .milliseconds(3_005))
+        let acked = rig.scripted.replies.filter { $0 == .simpleString("OK") }.count
+        rig.sim.crash(rig.primary)
+        rig.sim.restart(rig.primary)
+        rig.sim.run(for: .milliseconds(1))
+        return (acked, rig.node(rig.primary).keyspace.count)
+    }
+
+    @Test func appendfsyncAlwaysKeepsEveryAcknowledgedWriteAcrossACrash() {
+        var config = RedisConfig()
+        config.appendonly = true; config.appendfsync = .always
+        let r = crashAndRestart(config, seed: 31)
+        #expect(r.acked > 250)
+        #expect(r.survived == r.acked)
+    }
+
+    @Test func appendfsyncEverysecLosesAtMostAboutASecondOfWrites() {
+        var config = RedisConfig()
+        config.appendonly = true; config.appendfsync = .everysec
+        let r = crashAndRestart(config, seed: 32)
+        #expect(r.survived < r.acked, "the writes since the last fsync are gone")
+        #expect(r.acked - r.survived <= 110, "about one second of writes at 100 per second")
+    }
+
+    @Test func appendfsyncNoLeavesItToTheKernelAndLosesEverythingUnwritten() {
+        var config = RedisConfig()
+        config.appendonly = true; config.appendfsync = .no
+        let r = crashAndRestart(config, seed: 33)
+        #expect(r.acked > 250)
+        #expect(r.survived == 0, "nothing was written back in the first 30 s")
+    }
+
+    @Test func snapshotSavePointsPersistTheDatasetWithoutAnAOF() {
+        var config = RedisConfig()
+        config.save = [SavePoint(seconds: 1, changes: 10)]
+        let r = crashAndRestart(config, seed: 34)
+        #expect(r.survived > 0 && r.survived < r.acked, "the last snapshot, not the last write")
+    }
+
+    @Test func primaryWithoutPersistenceRestartsEmptyAndItsReplicasCopyTheEmptiness() {
+        let rig = ReplicationRig(seed: 35, replicas: 2, config: .noPersistence, script: writes(50), interval: .milliseconds(10))
+        rig.sim.run(until: SimTime.zero + .seconds(8))
+        for r in rig.replicas { #expect(rig.node(r).keyspace.count == 50) }
+        // The primary crashes and is restarted at once (by a supervisor), before anyone
+        // could fail over: it comes back empty, with a new replication id.
+        rig.sim.crash(rig.primary)
+        rig.sim.restart(rig.primary)
+        rig.sim.run(for: .seconds(12))
+        #expect(rig.node(rig.primary).keyspace.count == 0)
+        for r in rig.replicas {
+            #expect(rig.node(r).keyspace.count == 0, "the replica resynchronised from the empty primary")
+            #expect(rig.node(r).masterLink?.state == .connected)
+        }
+        #expect(rig.sim.coverage.count("redis.psync-refused") == 2)
+        #expect(rig.sim.coverage.count("redis.full-resync") == 2)
+    }
+
+    @Test func replicaWithAnAOFKeepsTheDatasetItSyncedAcrossItsOwnCrash() {
+        var config = RedisConfig()
+        config.appendonly = true; config.appendfsync = .always
+        let rig = ReplicationRig(seed: 36, replicas: 1, config: config, script: writes(50), interval: .milliseconds(10))
+        rig.sim.run(until: SimTime.zero + .seconds(8))
+        let r = rig.replicas[0]
+        rig.sim.crash(r)
+        rig.sim.restart(r)
+        rig.sim.run(for: .milliseconds(1))
+        #expect(rig.node(r).keyspace.count == 50)
+    }
+}
