@@ -44,7 +44,7 @@ extension RunResult {
     /// The readable summary `faultline run` prints.
     public func summary(scenario s: Scenario) -> String {
         let c = operationCounts
-        var t = "scenario   \(scenario) (\(system), preset \(preset), \(nodeNames.count) servers)\n"
+        var t = "scenario   \(scenario) (\(system), preset \(preset), \(nodeNames.count) processes)\n"
         t += "seed       \(seed)\n"
         t += "trace hash \(traceHashHex)   events \(events)\n"
         t += "time       simulated \(String(format: "%.1f", simulatedTime.secondsForReport))s, wall \(ScenarioCLI.seconds(wallSeconds))\n"

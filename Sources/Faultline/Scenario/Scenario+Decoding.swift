@@ -49,7 +49,7 @@ extension Scenario {
         if let w = try top.object("workload", allowed: ["clients", "duration", "interval", "timeout", "keys", "mix"]) {
             s.workload = try decodeWorkload(w, adapter: adapter)
         }
-        let servers = adapter.serverNames(preset: presetName, nodes: s.nodes)
+        let servers = adapter.serverNames(for: s)
         let targets = TargetVocabulary(adapter: adapter, servers: servers)
         if let faults = try top.array("faults") {
             s.faults = try faults.enumerated().map { i, f in

@@ -40,8 +40,8 @@ public struct PrimaryBackupSystem: SystemAdapter {
         ]
     }
 
-    public func serverNames(preset: String, nodes: Int?) -> [String] {
-        (1...(nodes ?? self.preset(named: preset)?.nodes ?? 3)).map { "n\($0)" }
+    public func serverNames(for scenario: Scenario) -> [String] {
+        (1...(scenario.nodes ?? preset(named: scenario.preset)?.nodes ?? 3)).map { "n\($0)" }
     }
 
     public func validate(_ scenario: Scenario) -> (path: String, message: String)? {

@@ -25,8 +25,9 @@ public protocol SystemAdapter: Sendable {
     var operations: [String] { get }
     /// Disk faults the `disk` action may name; empty when the system keeps no disk.
     var diskFaults: [String] { get }
-    /// Server names of a cluster of this preset (node-name targets are checked against them).
-    func serverNames(preset: String, nodes: Int?) -> [String]
+    /// Server names of the cluster this scenario builds (node-name targets are checked
+    /// against them); the scenario's preset, nodes and settings are already read.
+    func serverNames(for scenario: Scenario) -> [String]
     /// Cross-field problems the per-setting checks cannot see, as (JSON path, message).
     func validate(_ scenario: Scenario) -> (path: String, message: String)?
     /// Builds the cluster, its clients and observers on a fresh simulation seeded `seed`.

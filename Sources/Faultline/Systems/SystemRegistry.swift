@@ -5,6 +5,7 @@ public enum SystemRegistry {
         [
             PrimaryBackupSystem(),
             ZooKeeperSystem(),
+            RedisSystem(),
         ]
     }
 

@@ -51,8 +51,8 @@ public struct ZooKeeperSystem: SystemAdapter {
         ]
     }
 
-    public func serverNames(preset: String, nodes: Int?) -> [String] {
-        (1...(nodes ?? self.preset(named: preset)?.nodes ?? 3)).map { "zk\($0)" }
+    public func serverNames(for scenario: Scenario) -> [String] {
+        (1...(scenario.nodes ?? preset(named: scenario.preset)?.nodes ?? 3)).map { "zk\($0)" }
     }
 
     func zooSettings(_ s: Scenario) -> ZooKeeperSettings {
