@@ -8,7 +8,7 @@ public enum FaultlineCLI {
     public static var commands: [Command] {
         [HelpCommand.command, VersionCommand.command, BenchCommand.command, CheckCommand.command, RedisCommand.command,
          RunCommand.command, FuzzCommand.command, ReplayCommand.command, ShrinkCommand.command,
-         ReportCommand.command, MatrixCommand.command]
+         ReportCommand.command, MatrixCommand.command, SystemsCommand.command]
     }
 
     /// Runs one command line (without the program name); returns the exit code.

@@ -25,7 +25,14 @@ enum RunCommand {
         var trace: FileTraceSink?
         if let path = parsed.value("--trace") { trace = try FileTraceSink(path: path); runOptions.trace = trace }
         runOptions.sampleRoles = parsed.value("--report") != nil
-        if let dir = parsed.value("--data-dir") { runOptions.dataDirectory = dir }
+        if let dir = parsed.value("--data-dir") {
+            if let adapter = SystemRegistry.adapter(named: scenario.system), !adapter.supportsDataDirectory {
+                let able = SystemRegistry.all.filter(\.supportsDataDirectory).map(\.name)
+                throw UsageError("faultline run: --data-dir: \(scenario.system) keeps its data directories in the simulation's memory, not on a Disk, so they cannot go to \(dir); "
+                                 + (able.isEmpty ? "no system supports --data-dir yet" : "systems that do: " + able.joined(separator: ", ")))
+            }
+            runOptions.dataDirectory = dir
+        }
         let result = try ScenarioRunner.run(scenario, seed: seed, options: runOptions)
         trace?.close()
         if let path = parsed.value("--history") { try ScenarioCLI.write(EDNHistory.export(result.history), to: path, what: "the history") }

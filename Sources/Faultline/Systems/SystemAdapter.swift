@@ -30,6 +30,9 @@ public protocol SystemAdapter: Sendable {
     func serverNames(for scenario: Scenario) -> [String]
     /// Cross-field problems the per-setting checks cannot see, as (JSON path, message).
     func validate(_ scenario: Scenario) -> (path: String, message: String)?
+    /// True when `makeCluster` honours `dataDirectory` (each node's files on real disk under
+    /// DIR/<node>/ through FileDisk); `run --data-dir` is refused otherwise, never ignored.
+    var supportsDataDirectory: Bool { get }
     /// Builds the cluster, its clients and observers on a fresh simulation seeded `seed`.
     func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: String?) throws -> any SimulatedCluster
 }
@@ -37,6 +40,7 @@ public protocol SystemAdapter: Sendable {
 extension SystemAdapter {
     public func validate(_ scenario: Scenario) -> (path: String, message: String)? { nil }
     public var diskFaults: [String] { [] }
+    public var supportsDataDirectory: Bool { false }
     public func preset(named name: String) -> PresetInfo? { presets.first { $0.name == name } }
     public func setting(named name: String) -> SettingInfo? { settings.first { $0.name == name } }
     public var defaultChecks: [String] { checks.filter(\.isDefault).map(\.name) }
@@ -90,6 +94,7 @@ public struct SettingInfo: Sendable {
         case (.bool, _): return "expected true/false (or \"yes\"/\"no\"), got \(value)"
         case (.choice(let options), .string(let s)):
             return options.contains(s) ? nil : "expected one of \(options.joined(separator: ", ")), got \"\(s)\""
+        case (.choice(let options), .int(let i)) where options.contains(String(i)): return nil
         case (.choice(let options), _): return "expected one of \(options.joined(separator: ", ")), got \(value)"
         case (.milliseconds, .int(let i)): return i >= 0 ? nil : "expected a non-negative number of milliseconds, got \(i)"
         case (.milliseconds, .string(let s)):
