@@ -20,3 +20,18 @@ import Faultline
         #expect(throws: ScenarioError.self) { try scenario.run() }
     }
 }
+
+/// The exact example README shows, so the README stays true.
+@Suite struct ReadmeExampleTests {
+    @Test func isolatedAsyncRedisPrimaryLosesAcknowledgedWrites() throws {
+        var scenario = Scenario(name: "isolated primary", system: "redis", preset: "async")
+        scenario.settings = [("down-after-milliseconds", .int(5000))]
+        scenario.workload.duration = .seconds(60)
+        scenario.faults = [FaultSpec(.isolate, at: .seconds(20), target: ["primary"], for: .seconds(30))]
+        scenario.checks = ["lost-writes"]
+
+        let result = try scenario.run(seed: 21)
+        #expect(result.check("lost-writes")?.passed == false)
+        #expect(result.check("convergence")?.passed == true)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import Faultline
+
+/// The real systems' adapters: their names reach validation, their roles resolve at fire time.
+@Suite struct SystemAdapterTests {
+    @Test func misspeltRedisSettingIsRejectedWithTheRealNames() throws {
+        let text = """
+        { system: "redis", preset: "async", settings: { "min-replicas-to-wirte": 1 } }
+        """
+        do { _ = try Scenario.parse(Data(text.utf8), file: "r.json"); Issue.record("accepted a misspelt setting") } catch let e as ScenarioError {
+            #expect(e.path == "settings.min-replicas-to-wirte")
+            #expect(e.message.contains("min-replicas-to-write"))
+            #expect(e.message.contains("down-after-milliseconds"))
+        }
+    }
+
+    @Test func redisSettingsAreTypeCheckedAndCrossChecked() throws {
+        for (settings, path) in [("{ appendfsync: \"sometimes\" }", "settings.appendfsync"),
+                                 ("{ \"min-replicas-to-write\": 5 }", "settings.min-replicas-to-write"),
+                                 ("{ quorum: 4 }", "settings.quorum"),
+                                 ("{ \"down-after-milliseconds\": \"fast\" }", "settings.down-after-milliseconds")] {
+            let text = "{ system: \"redis\", preset: \"async\", settings: \(settings) }"
+            do { _ = try Scenario.parse(Data(text.utf8), file: "r.json"); Issue.record("accepted \(settings)") } catch let e as ScenarioError {
+                #expect(e.path == path, "\(settings): \(e)")
+            }
+        }
+    }
+
+    @Test func zooKeeperRejectsWhatQuorumPeerConfigWouldRefuse() throws {
+        let text = "{ system: \"zookeeper\", preset: \"standard\", settings: { electionAlg: 1 } }"
+        do { _ = try Scenario.parse(Data(text.utf8), file: "z.json"); Issue.record("accepted electionAlg 1") } catch let e as ScenarioError {
+            #expect(e.path == "settings")
+            #expect(e.message.contains("electionAlg"))
+        }
+        let role = "{ system: \"zookeeper\", preset: \"standard\", faults: [{ at: \"1s\", do: \"crash\", target: \"primary\" }] }"
+        do { _ = try Scenario.parse(Data(role.utf8), file: "z.json"); Issue.record("accepted a Redis role") } catch let e as ScenarioError {
+            #expect(e.path == "faults[0].target")
+            #expect(e.message.contains("roles: leader, follower, observer"))
+            #expect(e.message.contains("zk1, zk2, zk3"))
+        }
+    }
+
+    @Test func crashingTheLeaderHitsWhoeverLeadsThen() throws {
+        var s = Scenario(name: "two leader crashes", system: "zookeeper", preset: "fast-ticks")
+        s.workload.duration = .seconds(12)
+        s.faults = [FaultSpec(.crash, at: .seconds(3), target: ["leader"], for: .seconds(2)),
+                    FaultSpec(.crash, at: .seconds(8), target: ["leader"], for: .seconds(2))]
+        s.checks = ["zk.atMostOneLeaderPerEpoch", "zk.noCommittedTxnLost"]
+        let r = try s.run(seed: 4)
+        #expect(r.faults.count == 2)
+        #expect(r.faults[0].nodes.count == 1 && r.faults[1].nodes.count == 1)
+        #expect(r.faults[0].nodes != r.faults[1].nodes, "the second crash hit the new leader: \(r.faults.map(\.nodes))")
+        #expect(r.expectationsMet, "\(r.summary(scenario: s))")
+    }
+
+    @Test func everyRegisteredSystemListsConsistentMetadata() {
+        for a in SystemRegistry.all {
+            #expect(!a.presets.isEmpty, "\(a.name)")
+            #expect(a.roles.contains(a.mainRole), "\(a.name)")
+            for p in a.presets {
+                for s in p.settings { #expect(a.setting(named: s.name) != nil, "\(a.name) preset \(p.name) sets unknown \(s.name)") }
+                for c in p.promises where c != "convergence" { #expect(a.checks.contains { $0.name == c }, "\(a.name) promises unknown \(c)") }
+            }
+            for s in a.settings { #expect(s.problem(with: s.defaultValue) == nil, "\(a.name) \(s.name) default fails its own type") }
+        }
+        #expect(Set(SystemRegistry.names).count == SystemRegistry.names.count)
+    }
+
+    @Test func dataDirIsRefusedWhenTheSystemKeepsNoFiles() {
+        let dir = TestSupport.temporaryDirectory("datadir")
+        let path = TestSupport.write(TestSupport.isolatedPrimary, dir, "s.json")
+        let r = TestSupport.cli(["run", path, "--data-dir", dir.appendingPathComponent("data").path])
+        #expect(r.code == ExitCode.usage)
+        #expect(r.err.contains("--data-dir"))
+    }
+}
