@@ -42,7 +42,7 @@ final class ScriptedClient: ZooKeeperClientProgram {
 
 /// `count` creates of persistent nodes under `/w`.
 func writes(_ prefix: String, _ count: Int) -> [ZKRequest] {
-    [.create(path: "/w", data: "", mode: .persistent)] + (0..<count).map { .create(path: "/w/\(prefix)\($0)", data: "\($0)", mode: .persistent) }
+    [.create(path: "/w", data: [], acl: ACL.openACLUnsafe, mode: .persistent)] + (0..<count).map { .create(path: "/w/\(prefix)\($0)", data: Array("\($0)".utf8), acl: ACL.openACLUnsafe, mode: .persistent) }
 }
 
 @Suite struct EnsembleSupportTests {

@@ -33,6 +33,12 @@ public protocol LinearizabilityModel: Sendable {
     /// Must be a function of its arguments; it is mutating only so a model can cache
     /// or intern the states it computes (each partition searches with its own copy).
     mutating func step(_ state: State, _ input: Input, _ output: Output) -> State?
+    /// True when the operation can never change any state: wherever `step` accepts it,
+    /// it returns the state unchanged (a read, a get, a cas whose comparison failed).
+    /// The search places such an operation as soon as it is legal and never tries
+    /// alternatives to it, so answer true only when it holds for every state. The
+    /// default, false, is always safe.
+    func isReadOnly(_ input: Input, _ output: Output) -> Bool
     /// A 64-bit hash of `state` for the search's memo table. The default uses `Hasher`;
     /// models with cheap states override it.
     func hash(_ state: State) -> UInt64
@@ -57,6 +63,7 @@ public enum ModelCall<Input, Output> {
 
 extension LinearizabilityModel {
     public var partitionsByKey: Bool { true }
+    public func isReadOnly(_ input: Input, _ output: Output) -> Bool { false }
 
     public func hash(_ state: State) -> UInt64 {
         var h = Hasher()

@@ -4,15 +4,17 @@ struct SearchProblem<M: LinearizabilityModel> {
     var outputs: [M.Output] = []
     /// True when the operation must be linearized (it completed with an answer).
     var required: [Bool] = []
+    /// True when the model says the operation never changes any state.
+    var readOnly: [Bool] = []
     /// History positions of the invocation and of the completion (`Int.max` if optional).
     var callPosition: [Int] = []
     var returnPosition: [Int] = []
 
     var count: Int { inputs.count }
 
-    mutating func append(_ input: M.Input, _ output: M.Output, required r: Bool, call: Int, ret: Int) {
+    mutating func append(_ input: M.Input, _ output: M.Output, required r: Bool, readOnly ro: Bool, call: Int, ret: Int) {
         precondition(!r || ret > call, "a completion comes after its invocation")
-        inputs.append(input); outputs.append(output); required.append(r)
+        inputs.append(input); outputs.append(output); required.append(r); readOnly.append(ro)
         callPosition.append(call); returnPosition.append(r ? ret : Int.max)
     }
 }
@@ -132,40 +134,49 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
 
         let outcome: SearchOutcome = problem.inputs.withUnsafeBufferPointer { inputs in
             problem.outputs.withUnsafeBufferPointer { outputs in
+              problem.readOnly.withUnsafeBufferPointer { readOnly in
                 var e = next[0]
                 while true {
                     stats.steps += 1
                     if stats.steps > stepsMax {
                         return .unknown(reason: "step budget of \(stepsMax) exhausted", stepsExhausted: true)
                     }
-                    var configurationFails = false
                     let match = entryMatch[Int(e)]
                     if match != -2 {
                         // A call: try to linearize its operation now.
                         let op = Int(entryOp[Int(e)])
                         if let after = model.step(state, inputs[op], outputs[op]) {
                             // Pruning, and why it is sound. Let C be the current configuration
-                            // and r this operation, legal now and leaving the state unchanged.
-                            // (1) r optional: any order from C + r is an order from C (r need
-                            //     not appear at all), so trying r here is never needed.
-                            // (2) r required: every operation that completed before r was
+                            // and r this operation, legal now.
+                            // (1) r optional and leaving the state unchanged: any order from
+                            //     C + r is an order from C (r need not appear at all), so
+                            //     trying r here is never needed.
+                            // (2) r required and read-only (the model promises it changes no
+                            //     state anywhere): every operation that completed before r was
                             //     invoked is already placed (its return would precede r's call
                             //     in the list), so moving r from wherever a successful order
-                            //     puts it to the front breaks no real-time constraint, and as
-                            //     r changes no state the rest stays legal. So if C succeeds,
-                            //     C + r does: r is forced, and if C + r fails, C fails.
+                            //     puts it to the front breaks no real-time constraint; r is
+                            //     legal here and changes no state there or here, so the rest
+                            //     stays legal. So if C succeeds, C + r does: r is forced, and
+                            //     if C + r fails, C fails. (Identity in this state only, such
+                            //     as writing the value already held, is not enough: moved
+                            //     later, such an operation does change the state.)
                             let unchanged = after == state
                             if unchanged && match == -1 { e = next[Int(e)]; continue }
+                            let forced = match >= 0 && readOnly[op]
+                            assert(!forced || unchanged, "a read-only operation left the state unchanged")
                             let word = op >> 6, bit = UInt64(1) << UInt64(op & 63)
                             bits[word] |= bit
                             let h = (setHash ^ zobrist[op]) ^ (model.hash(after) &* 0x9E37_79B9_7F4A_7C15)
-                            if unchanged || memo.insert(hash: h, bits: bits, state: after) {
+                            // A forced step skips the memo: C + r fails exactly when C does,
+                            // and C's own entry already stands for both.
+                            if forced || memo.insert(hash: h, bits: bits, state: after) {
                                 if memo.count > memoEntriesMax {
                                     return .unknown(reason: "memo limit of \(memoEntriesMax) configurations reached", stepsExhausted: false)
                                 }
                                 setHash ^= zobrist[op]
                                 stackEntry[depth] = e
-                                stackForced[depth] = unchanged
+                                stackForced[depth] = forced
                                 stackStates.append(state)
                                 depth += 1
                                 state = after
@@ -185,10 +196,9 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                                 continue
                             }
                             bits[word] &= ~bit
-                            // C + r was explored and failed; with r forced, so does C.
-                            configurationFails = unchanged
                         }
-                        if !configurationFails { e = next[Int(e)]; continue }
+                        e = next[Int(e)]
+                        continue
                     } else {
                         // A return whose operation is not linearized: C fails.
                         assert(e != tail, "the tail is reached only after every required operation is placed")
@@ -218,6 +228,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                     }
                     bestIsCurrent = false
                 }
+              }
             }
         }
         stats.memoEntries = memo.count

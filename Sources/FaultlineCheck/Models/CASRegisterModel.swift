@@ -53,6 +53,7 @@ public struct CASRegisterModel: LinearizabilityModel {
         RegisterCalls.step(state, input, output)
     }
 
+    public func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }
@@ -75,6 +76,7 @@ public struct RegisterModel: LinearizabilityModel {
         RegisterCalls.step(state, input, output)
     }
 
+    public func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }
@@ -143,6 +145,16 @@ enum RegisterCalls {
             case .compareFailed: return state == expected ? nil : state
             default: return state == expected ? new : state
             }
+        }
+    }
+
+    /// Reads, cas that found another value, and cas x -> x never change the register.
+    static func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        switch (input, output) {
+        case (.read, _): return true
+        case (.cas, .compareFailed): return true
+        case (.cas(let e, let n), _): return e == n
+        case (.write, _): return false
         }
     }
 

@@ -53,6 +53,9 @@ public struct KVModel: LinearizabilityModel {
         }
     }
 
+    public func isReadOnly(_ input: KVInput, _ output: Void) -> Bool {
+        if case .get = input { return true } else { return false }
+    }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { "key holds \(quoted(strings.string(of: state)))" }
@@ -101,6 +104,10 @@ public struct KVMapModel: LinearizabilityModel {
         case .append(let v):
             var s = state; s[input.key] = current + v; return s
         }
+    }
+
+    public func isReadOnly(_ input: Input, _ output: Void) -> Bool {
+        if case .get = input.request { return true } else { return false }
     }
 
     public func describe(_ state: [String: String]) -> String {

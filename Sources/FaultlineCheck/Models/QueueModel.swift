@@ -42,6 +42,9 @@ public struct QueueModel: LinearizabilityModel {
         }
     }
 
+    /// A dequeue that found the queue empty is legal only on an empty queue and leaves it so.
+    public func isReadOnly(_ input: Input, _ output: Output) -> Bool { input == .dequeue && output == .dequeued(.null) }
+
     public func describe(_ state: [Value]) -> String {
         state.isEmpty ? "queue empty" : "queue holds " + state.map(\.description).joined(separator: " ") + " (head first)"
     }

@@ -39,6 +39,8 @@ public struct SetModel: LinearizabilityModel {
         }
     }
 
+    public func isReadOnly(_ input: Input, _ output: Output) -> Bool { input == .read }
+
     public func describe(_ state: Set<Value>) -> String {
         "set holds #{" + state.map(\.description).sorted().joined(separator: " ") + "}"
     }

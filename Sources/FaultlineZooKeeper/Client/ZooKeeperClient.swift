@@ -222,7 +222,7 @@ public final class ZooKeeperClient: SimActor {
     }
 
     func completionValue(_ err: KeeperErrorCode, _ body: ReplyBody, _ tag: HistoryTag) -> Value {
-        if tag.f == "read", err == .ok, case .data(let d, _) = body { return Int64(d).map { .int($0) } ?? .string(d) }
+        if tag.f == "read", err == .ok, case .data(let d, _) = body { let t = String(decoding: d, as: UTF8.self); return Int64(t).map { .int($0) } ?? .string(t) }
         return tag.value
     }
 

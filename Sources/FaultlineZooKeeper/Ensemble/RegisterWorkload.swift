@@ -13,7 +13,8 @@ public final class RegisterWorkload: ZooKeeperClientProgram {
     public let thinkTime: ClosedRange<SimDuration>
     /// Stop issuing operations after this true time (the liveness phase may keep going).
     public var stopAt: SimTime
-    var created = false
+    /// Keys created so far, one at a time (a Jepsen process has one op in flight).
+    var createdCount = 0
     var busy = false
     var pendingKey = ""
     var pendingVersion: Int32 = 0
@@ -30,13 +31,7 @@ public final class RegisterWorkload: ZooKeeperClientProgram {
         switch state {
         case .syncConnected:
             busy = false
-            if creates && !created {
-                created = true
-                for k in keys {
-                    client.submit(.create(path: k, data: "0", mode: .persistent), tag: Tag.create.rawValue,
-                                  history: HistoryTag(f: "write", key: k, value: .int(0)))
-                }
-            }
+            if creates && createdCount < keys.count { createNext(client); return }
             next(client)
         case .disconnected:
             busy = false
@@ -44,6 +39,14 @@ public final class RegisterWorkload: ZooKeeperClientProgram {
             busy = false
             client.startNewSession()
         }
+    }
+
+    func createNext(_ client: ZooKeeperClient) {
+        guard client.isConnected, !busy else { return }
+        busy = true
+        let k = keys[createdCount]
+        client.submit(.create(path: k, data: Array("0".utf8), acl: ACL.openACLUnsafe, mode: .persistent), tag: Tag.create.rawValue,
+                      history: HistoryTag(f: "write", key: k, value: .int(0)))
     }
 
     func next(_ client: ZooKeeperClient) {
@@ -64,11 +67,13 @@ public final class RegisterWorkload: ZooKeeperClientProgram {
     public func completed(tag: Int, err: KeeperErrorCode, body: ReplyBody, _ client: ZooKeeperClient) {
         switch Tag(rawValue: tag)! {
         case .create:
-            return
+            if err != .connectionLoss && err != .sessionExpired { createdCount += 1 }
+            busy = false
+            if createdCount < keys.count { createNext(client) } else { next(client) }
         case .read:
-            guard err == .ok, case .data(let d, let stat) = body, let v = Int64(d) else { busy = false; next(client); return }
+            guard err == .ok, case .data(let d, let stat) = body, let v = Int64(String(decoding: d, as: UTF8.self)) else { busy = false; next(client); return }
             pendingVersion = stat.version
-            client.submit(.setData(path: pendingKey, data: String(v + 1), version: stat.version), tag: Tag.cas.rawValue,
+            client.submit(.setData(path: pendingKey, data: Array(String(v + 1).utf8), version: stat.version), tag: Tag.cas.rawValue,
                           history: HistoryTag(f: "cas", key: pendingKey, value: .list([.int(v), .int(v + 1)])))
         case .cas:
             if err == .ok { casOK += 1 }

@@ -58,7 +58,7 @@ public final class ZooKeeperEnsemble {
         quorum = QuorumVerifier(settings: settings, serverNodes: members)
         invariants = EnsembleInvariants(nodeCount: serverCount + observerCount)
         for m in members {
-            let dir = ZKDataDir()
+            let dir = ZKDataDir(random: SeededRandom(seed: seed, stream: "disk:\(m.myid)"), fsyncLatency: settings.fsyncLatency)
             let q = quorum
             let node = sim.addNode(name: m.observer ? "observer\(m.myid)" : "zk\(m.myid)",
                                    make: { _ in QuorumPeer(myid: m.myid, quorum: q, dataDir: dir) },

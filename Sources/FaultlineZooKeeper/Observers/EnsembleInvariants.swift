@@ -51,7 +51,7 @@ public final class EnsembleInvariants {
             if verified[n.index] != id { verified[n.index] = id; verifiedCount[n.index] = p.appliedChainBase }
             var i = max(verifiedCount[n.index], p.appliedChainBase)
             if p.appliedChainBase > 0 && p.appliedChainBase <= committed.count && i == p.appliedChainBase,
-               committed[p.appliedChainBase - 1] != (p.dataDir.snapshot?.chainHash ?? committed[p.appliedChainBase - 1]) {
+               committed[p.appliedChainBase - 1] != (p.dataDir.snapshot?.chainHash ?? 0) {
                 return "server \(p.myid) snapshot diverges from the committed sequence at txn \(p.appliedChainBase)"
             }
             while i < p.appliedCount {

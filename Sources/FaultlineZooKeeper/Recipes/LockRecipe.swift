@@ -67,7 +67,7 @@ public class LockRecipe: ZooKeeperClientProgram {
     public func stateChanged(_ state: KeeperState, _ client: ZooKeeperClient) {
         switch state {
         case .syncConnected:
-            if myNode == nil { client.submit(.create(path: lockPath, data: "", mode: .persistent), tag: Tag.createParent.rawValue) }
+            if myNode == nil { client.submit(.create(path: lockPath, data: [], acl: ACL.openACLUnsafe, mode: .persistent), tag: Tag.createParent.rawValue) }
             else { client.submit(.getChildren(path: lockPath, watch: false), tag: Tag.getChildren.rawValue) }
         case .disconnected:
             lose(client, "connection suspended")
@@ -109,7 +109,7 @@ public class LockRecipe: ZooKeeperClientProgram {
         let sorted = kids.filter { $0.contains("-lock-") }.sorted { seq($0) < seq($1) }
         guard let mine = sorted.firstIndex(where: { $0.hasPrefix(prefix) }) else {
             myNode = nil
-            client.submit(.create(path: lockPath + "/" + prefix, data: ownerName, mode: .ephemeralSequential), tag: Tag.createNode.rawValue)
+            client.submit(.create(path: lockPath + "/" + prefix, data: Array(ownerName.utf8), acl: ACL.openACLUnsafe, mode: .ephemeralSequential), tag: Tag.createNode.rawValue)
             return
         }
         myNode = lockPath + "/" + sorted[mine]

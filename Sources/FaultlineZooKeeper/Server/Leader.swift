@@ -17,8 +17,8 @@ struct LeaderState {
     /// ZKDatabase.committedLog: the last commitLogCount committed txns.
     var committedLog: [ZKDataDir.LogEntry] = []
     var committedLogTrimmed = false
-    /// The tree as it will be once every outstanding proposal commits (PrepRequestProcessor's view).
-    var prepTree = DataTree()
+    /// PrepRequestProcessor: checks writes against the tree plus the outstanding changes.
+    var preparer = RequestPreparer()
     var sessionTracker = SessionTracker()
     /// Leader.self.tick, incremented every other half-tick (tickSkip).
     var tick: Int64 = 0
@@ -69,7 +69,7 @@ extension QuorumPeer {
         scheduleTick(ctx)
     }
 
-    var leaderNewEpochZxid: Zxid { ZxidUtils.makeZxid(epoch: leader?.epoch ?? 0, counter: 0) }
+    var leaderNewEpochZxid: Zxid { ZxidUtils.make(epoch: leader?.epoch ?? 0, counter: 0) }
 
     func leaderReceive(_ m: ZKMessage, from sid: Int64, _ ctx: NodeContext<ZKMessage>) {
         guard var l = leader, let node = quorum.node(of: sid) else { return }
@@ -105,7 +105,7 @@ extension QuorumPeer {
     func registerLearner(_ sid: Int64, node: NodeID, observer: Bool, acceptedEpoch: Int64, _ ctx: NodeContext<ZKMessage>) {
         guard var l = leader else { return }
         if let h = l.handlers[sid], h.phase == .info {
-            if let e = l.epoch { ctx.send(.leaderInfo(newEpochZxid: ZxidUtils.makeZxid(epoch: e, counter: 0)), to: node) }
+            if let e = l.epoch { ctx.send(.leaderInfo(newEpochZxid: ZxidUtils.make(epoch: e, counter: 0)), to: node) }
             return
         }
         l.handlers[sid] = LearnerHandler(sid: sid, node: node, isObserver: observer, acceptedEpoch: acceptedEpoch,
@@ -116,7 +116,7 @@ extension QuorumPeer {
         if !observer { l.connectingFollowers.append(sid) }
         leader = l
         if let e = l.epoch {
-            ctx.send(.leaderInfo(newEpochZxid: ZxidUtils.makeZxid(epoch: e, counter: 0)), to: node)
+            ctx.send(.leaderInfo(newEpochZxid: ZxidUtils.make(epoch: e, counter: 0)), to: node)
         } else if quorum.containsQuorum(l.connectingFollowers) {
             // getEpochToPropose: a quorum connected; the new epoch exceeds all their acceptedEpochs.
             var maxEpoch = dataDir.acceptedEpoch
@@ -129,7 +129,7 @@ extension QuorumPeer {
             leader!.electingFollowers = [myid]
             ctx.note("LEADING: proposing epoch \(epoch)")
             for s in leader!.handlers.keys.sorted() {
-                ctx.send(.leaderInfo(newEpochZxid: ZxidUtils.makeZxid(epoch: epoch, counter: 0)), to: leader!.handlers[s]!.node)
+                ctx.send(.leaderInfo(newEpochZxid: ZxidUtils.make(epoch: epoch, counter: 0)), to: leader!.handlers[s]!.node)
             }
         }
     }
@@ -170,10 +170,10 @@ extension QuorumPeer {
         guard var l = leader, let epoch = l.epoch else { return }
         let entries = dataDir.log
         l.committedLog = Array(entries.suffix(settings.commitLogCount))
-        l.committedLogTrimmed = entries.count > settings.commitLogCount || dataDir.snapshot != nil
+        l.committedLogTrimmed = entries.count > settings.commitLogCount || (dataDir.snapshot?.zxid ?? 0) > 0
         l.lastCommitted = tree.lastProcessedZxid
-        l.lastProposed = ZxidUtils.makeZxid(epoch: epoch, counter: 0)
-        l.prepTree = tree
+        l.lastProposed = ZxidUtils.make(epoch: epoch, counter: 0)
+        l.preparer.reset()
         leader = l
     }
 
@@ -221,7 +221,7 @@ extension QuorumPeer {
             if !h.isObserver { ctx.send(.commit(zxid: e.zxid), to: h.node) }
         }
         if !h.isObserver { for p in l.outstanding { ctx.send(.proposal(p.header, p.txn), to: h.node) } }
-        ctx.send(.newLeader(zxid: ZxidUtils.makeZxid(epoch: l.epoch!, counter: 0)), to: h.node)
+        ctx.send(.newLeader(zxid: ZxidUtils.make(epoch: l.epoch!, counter: 0)), to: h.node)
         h.phase = .syncing
         h.forwarding = true
         l.handlers[sid] = h
@@ -258,14 +258,23 @@ extension QuorumPeer {
 
     // MARK: broadcast
 
-    /// Leader.propose: the next zxid of the epoch, to every forwarding follower and our own log.
-    func propose(_ header0: TxnHeader, _ txn: Txn, _ ctx: NodeContext<ZKMessage>) {
+    /// Prepares a write with the epoch's next zxid and proposes it (an error txn too).
+    func prepareAndPropose(_ request: ZKRequest, sessionId: Int64, cxid: Int32, _ ctx: NodeContext<ZKMessage>) {
         guard var l = leader, l.phase == .broadcast else { return }
         precondition(ZxidUtils.counter(of: l.lastProposed) < 0xFFFF_FFFF, "zxid counter exhausted")
-        l.lastProposed += 1
-        var header = header0
-        header.zxid = l.lastProposed
-        _ = l.prepTree.processTxn(header, txn)
+        let check: KeeperErrorCode
+        switch request { case .createSession, .closeSession: check = .ok; default: check = l.sessionTracker.isValid(sessionId) ? .ok : .sessionExpired }
+        guard let prepared = l.preparer.prepare(request, sessionId: sessionId, cxid: cxid, zxid: l.lastProposed + 1,
+                                                time: ctx.now.milliseconds, tree: tree, sessionCheck: check) else { return }
+        leader = l
+        propose(prepared.header, prepared.txn, ctx)
+    }
+
+    /// Leader.propose: the next zxid of the epoch, to every forwarding follower and our own log.
+    func propose(_ header: TxnHeader, _ txn: Txn, _ ctx: NodeContext<ZKMessage>) {
+        guard var l = leader, l.phase == .broadcast else { return }
+        precondition(header.zxid == l.lastProposed + 1, "zxids are proposed in order")
+        l.lastProposed = header.zxid
         l.outstanding.append(LeaderState.Proposal(header: header, txn: txn))
         leader = l
         for s in l.handlers.keys.sorted() {
@@ -304,6 +313,7 @@ extension QuorumPeer {
             ctx.send(h.isObserver ? .inform(p.header, p.txn) : .commit(zxid: p.header.zxid), to: h.node)
         }
         commitLocally(p.header, p.txn, ctx)
+        leader?.preparer.applied(zxid: p.header.zxid)
         answerPendingSyncs(ctx)
     }
 

@@ -40,7 +40,7 @@ extension QuorumPeer {
         l.connectAttempts += 1
         l.nextConnectAt = ctx.now + QuorumPeer.connectRetryDelay
         learner = l
-        let z = ZxidUtils.makeZxid(epoch: dataDir.acceptedEpoch, counter: 0)
+        let z = ZxidUtils.make(epoch: dataDir.acceptedEpoch, counter: 0)
         ctx.send(isObserver ? .observerInfo(sid: myid, acceptedEpochZxid: z) : .followerInfo(sid: myid, acceptedEpochZxid: z), to: l.leaderNode)
     }
 
@@ -96,16 +96,16 @@ extension QuorumPeer {
             guard l.phase == .syncing else { return }
             ctx.probe("learner.trunc")
             syncModesReceived.append("TRUNC")
-            ctx.note("TRUNC to \(ZxidUtils.hex(z)) from \(ZxidUtils.hex(dataDir.lastLoggedZxid))")
+            ctx.note("TRUNC to \(zxidHex(z)) from \(zxidHex(dataDir.lastLoggedZxid))")
             dataDir.truncate(after: z)
-            logRewritten()
             loadDataBase()
         case .snap(let z, let t, let sessions, let count, let hash):
             guard l.phase == .syncing else { return }
             ctx.probe("learner.snap")
             syncModesReceived.append("SNAP")
-            dataDir.install(ZKDataDir.Snapshot(zxid: z, tree: t, sessions: sessions, chainCount: count, chainHash: hash))
-            logRewritten()
+            var table: [Int64: Int32] = [:]
+            for s in sessions { table[s.sessionId] = s.timeoutMs }
+            dataDir.installSnapshot(t, sessions: table, zxid: z, chainCount: count, chainHash: hash)
             loadDataBase()
         case .proposal(let header, let txn):
             learnerProposal(header, txn, ctx)
@@ -164,7 +164,7 @@ extension QuorumPeer {
         guard first.0.zxid == zxid else {
             // The real follower exits (System.exit 12); we drop out to LOOKING and let TRUNC repair.
             ctx.probe("follower.commitOutOfOrder")
-            learnerLostLeader("Committing \(ZxidUtils.hex(zxid)) but next pending txn \(ZxidUtils.hex(first.0.zxid))", ctx)
+            learnerLostLeader("Committing \(zxidHex(zxid)) but next pending txn \(zxidHex(first.0.zxid))", ctx)
             return
         }
         learner!.pendingTxns.removeFirst()
@@ -184,7 +184,7 @@ extension QuorumPeer {
     func maybeAckNewLeader(_ ctx: NodeContext<ZKMessage>) {
         guard let l = learner, let n = l.newLeaderAckAfterCount, flushedCount >= min(n, dataDir.log.count) else { return }
         learner!.newLeaderAckAfterCount = nil
-        ctx.send(.ack(zxid: ZxidUtils.makeZxid(epoch: l.newEpoch, counter: 0)), to: l.leaderNode)
+        ctx.send(.ack(zxid: ZxidUtils.make(epoch: l.newEpoch, counter: 0)), to: l.leaderNode)
         // Proposals of the new epoch flushed together with the sync data are acked now too.
         for e in dataDir.log.prefix(flushedCount) where ZxidUtils.epoch(of: e.zxid) == l.newEpoch && l.pendingTxns.contains(where: { $0.0.zxid == e.zxid }) {
             ctx.send(.ack(zxid: e.zxid), to: l.leaderNode)

@@ -1,4 +1,5 @@
 import FaultlineCore
+import FaultlineStorage
 
 /// Who is in the ensemble: every server's myid and node, and which of them vote.
 /// Shared by all servers (it is the `server.N=` lines of zoo.cfg, read by every peer).
@@ -64,6 +65,7 @@ public final class QuorumPeer: SimActor {
     /// Entries of the log covered by a completed flush (fsync, or a write with forceSync=no).
     var flushedCount = 0
     var flushInFlight = false
+    var flushPending: PendingSync?
 
     public init(myid: Int64, quorum: QuorumVerifier, dataDir: ZKDataDir) {
         self.myid = myid
@@ -143,15 +145,22 @@ public final class QuorumPeer: SimActor {
     /// ZKDatabase.loadDataBase: the snapshot, then every logged txn, whether committed or not
     /// (the leader's TRUNC removes what was not).
     func loadDataBase() {
-        tree = dataDir.snapshot?.tree ?? DataTree()
-        sessionsWithTimeouts = [:]
-        for s in dataDir.snapshot?.sessions ?? [] { sessionsWithTimeouts[s.sessionId] = s.timeoutMs }
+        let db = dataDir.load()
+        tree = db.tree
+        sessionsWithTimeouts = db.sessions
+        // The applied chain: the snapshot's position, then one step per replayed txn.
         appliedCount = dataDir.snapshot?.chainCount ?? 0
         appliedHash = dataDir.snapshot?.chainHash ?? 0
         appliedChainBase = appliedCount
         appliedChain = []
-        for e in dataDir.log { applyToDatabase(e.header, e.txn) }
+        for e in dataDir.log {
+            appliedCount += 1
+            appliedHash = QuorumPeer.chain(appliedHash, e.header, e.txn)
+            appliedChain.append(appliedHash)
+        }
         flushedCount = dataDir.durableCount
+        flushInFlight = false
+        flushPending = nil
         dataDir.checkInvariants()
     }
 
@@ -180,7 +189,7 @@ public final class QuorumPeer: SimActor {
     static func chain(_ h0: UInt64, _ header: TxnHeader, _ txn: Txn) -> UInt64 {
         var h = TraceHasher(seed: h0)
         h.combine(header.zxid); h.combine(header.clientId); h.combine(Int(header.cxid))
-        txn.digest(into: &h)
+        txn.zabDigest(into: &h)
         return h.value
     }
 
@@ -198,14 +207,21 @@ public final class QuorumPeer: SimActor {
     func startFlushIfNeeded(_ ctx: NodeContext<ZKMessage>) {
         guard !flushInFlight, dataDir.log.count > flushedCount else { return }
         flushInFlight = true
-        let latency = settings.forceSync ? settings.fsyncLatency : .zero
-        ctx.afterIO(latency, .fsyncDone(generation: dataDir.generation, count: dataDir.log.count))
+        // forceSync=no: the write returns without an fsync; the data stays in the page cache.
+        flushPending = settings.forceSync ? dataDir.commit() : nil
+        ctx.afterIO(flushPending?.latency ?? .zero, .fsyncDone(generation: dataDir.generation, count: dataDir.log.count))
     }
 
     func flushCompleted(generation gen: Int, count: Int, _ ctx: NodeContext<ZKMessage>) {
         flushInFlight = false
+        let pending = flushPending
+        flushPending = nil
         if gen == dataDir.generation {
-            if settings.forceSync { dataDir.fsyncCompleted(generation: gen, count: count) }
+            if settings.forceSync && !dataDir.completeCommit(pending, generation: gen, count: count) {
+                ctx.probe("txnlog.fsyncFailed")
+                startFlushIfNeeded(ctx)
+                return
+            }
             let before = flushedCount
             flushedCount = max(flushedCount, min(count, dataDir.log.count))
             if flushedCount > before {
@@ -216,11 +232,6 @@ public final class QuorumPeer: SimActor {
             flushedCount = min(flushedCount, dataDir.log.count)
         }
         startFlushIfNeeded(ctx)
-    }
-
-    /// The log was rewritten under us (TRUNC, SNAP): restart the flush bookkeeping.
-    func logRewritten() {
-        flushedCount = dataDir.log.count
     }
 
     // MARK: roles

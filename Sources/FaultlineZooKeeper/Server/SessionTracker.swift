@@ -57,9 +57,6 @@ struct ServerSideState {
     /// Per session, requests received and not answered yet, in order: writes wait for their
     /// commit; reads queued behind a write wait for it (CommitProcessor's per-session order).
     var pending: [Int64: [PendingRequest]] = [:]
-    /// One-shot watches registered here: path -> sessions (data watches and child watches).
-    var dataWatches: [String: [Int64]] = [:]
-    var childWatches: [String: [Int64]] = [:]
     var nextSessionId: Int64 = 0
     /// Connects with a session id, waiting for the leader's REVALIDATE answer.
     var revalidating: [Int64: (client: NodeID, timeoutMs: Int32)] = [:]
@@ -81,9 +78,7 @@ extension QuorumPeer {
         for id in leader!.sessionTracker.expired(now: ctx.now) {
             ctx.probe("session.expired")
             ctx.note("Expiring session 0x\(String(UInt64(bitPattern: id), radix: 16))")
-            let header = TxnHeader(clientId: id, cxid: 0, zxid: 0, time: ctx.now.milliseconds, type: -11)
-            let txn = RequestPreparer().prepare(.closeSession, session: id, sessionValid: true, against: leader!.prepTree)
-            propose(header, txn, ctx)
+            prepareAndPropose(.closeSession, sessionId: id, cxid: 0, ctx)
         }
     }
 }

@@ -17,9 +17,16 @@ public struct Vote: Hashable, Sendable, CustomStringConvertible {
     public init(leader: Int64, zxid: Zxid, electionEpoch: Int64, peerEpoch: Int64, state: ServerState = .looking) {
         self.leader = leader; self.zxid = zxid; self.electionEpoch = electionEpoch; self.peerEpoch = peerEpoch; self.state = state
     }
-    /// Votes agree when they name the same leader, zxid and peer epoch (Vote.equals ignores state for LOOKING).
-    func sameProposal(_ o: Vote) -> Bool { leader == o.leader && zxid == o.zxid && peerEpoch == o.peerEpoch }
-    public var description: String { "(\(leader), \(ZxidUtils.hex(zxid)), e\(electionEpoch), pe\(peerEpoch))" }
+    /// Vote.equals: a LOOKING vote agrees on leader, zxid, round and peer epoch; votes of
+    /// peers out of the election (FOLLOWING / LEADING) only on leader and peer epoch, since
+    /// they joined at different times (ZOOKEEPER-1732).
+    func sameProposal(_ o: Vote) -> Bool {
+        if state == .looking || o.state == .looking {
+            return leader == o.leader && zxid == o.zxid && electionEpoch == o.electionEpoch && peerEpoch == o.peerEpoch
+        }
+        return leader == o.leader && peerEpoch == o.peerEpoch
+    }
+    public var description: String { "(\(leader), \(zxidHex(zxid)), e\(electionEpoch), pe\(peerEpoch))" }
 }
 
 /// FastLeaderElection.Notification: a vote plus who sent it and in which state.
@@ -53,7 +60,7 @@ public enum ReplyBody: Hashable, Sendable {
     case none
     case path(String)
     case stat(Stat)
-    case data(String, Stat)
+    case data([UInt8], Stat)
     case children([String])
 }
 
@@ -109,17 +116,17 @@ public enum ZKMessage: SimMessage {
         case .snap(let z, let t, let s, _, _): h.combine(15 as Int); h.combine(z); h.combine(t.nodeCount); h.combine(s.count)
         case .newLeader(let z): h.combine(10 as Int); h.combine(z)
         case .upToDate: h.combine(12 as Int)
-        case .proposal(let hd, let t): h.combine(2 as Int); h.combine(hd.zxid); h.combine(hd.clientId); t.digest(into: &h)
+        case .proposal(let hd, let t): h.combine(2 as Int); h.combine(hd.zxid); h.combine(hd.clientId); t.zabDigest(into: &h)
         case .ack(let z): h.combine(3 as Int); h.combine(z)
         case .commit(let z): h.combine(4 as Int); h.combine(z)
-        case .inform(let hd, let t): h.combine(8 as Int); h.combine(hd.zxid); t.digest(into: &h)
+        case .inform(let hd, let t): h.combine(8 as Int); h.combine(hd.zxid); t.zabDigest(into: &h)
         case .ping(let z, let t): h.combine(5 as Int); h.combine(z); for x in t { h.combine(x.sessionId) }
-        case .request(let s, let c, let r): h.combine(1001 as Int); h.combine(s); h.combine(Int(c)); h.combine(Int(r.opCode))
+        case .request(let s, let c, let r): h.combine(1001 as Int); h.combine(s); h.combine(Int(c)); h.combine(Int(r.opCode.rawValue))
         case .revalidate(let s, let t, let v): h.combine(6 as Int); h.combine(s); h.combine(Int(t)); h.combine(v)
         case .syncReply(let s, let c): h.combine(7 as Int); h.combine(s); h.combine(Int(c))
         case .connect(let c): h.combine(2001 as Int); h.combine(c.sessionId); h.combine(c.lastZxidSeen); h.combine(Int(c.timeOut))
         case .connectResponse(let c): h.combine(2002 as Int); h.combine(c.sessionId); h.combine(Int(c.timeOut))
-        case .clientRequest(let x, let r): h.combine(2003 as Int); h.combine(Int(x)); h.combine(Int(r.opCode))
+        case .clientRequest(let x, let r): h.combine(2003 as Int); h.combine(Int(x)); h.combine(Int(r.opCode.rawValue))
         case .clientPing: h.combine(2004 as Int)
         case .reply(let r, _): h.combine(2005 as Int); h.combine(Int(r.xid)); h.combine(r.zxid); h.combine(Int(r.err.rawValue))
         case .watcherEvent(let e): h.combine(2006 as Int); h.combine(Int(e.type.rawValue)); h.combine(e.path)
@@ -134,11 +141,11 @@ public enum ZKMessage: SimMessage {
 
     public var summary: String {
         switch self {
-        case .notification(let n): return "Notification(leader=\(n.leader) zxid=\(ZxidUtils.hex(n.zxid)) round=\(n.electionEpoch) \(n.state) sid=\(n.sid) peerEpoch=\(n.peerEpoch))"
-        case .proposal(let hd, _): return "PROPOSAL zxid=\(ZxidUtils.hex(hd.zxid))"
-        case .commit(let z): return "COMMIT zxid=\(ZxidUtils.hex(z))"
-        case .ack(let z): return "ACK zxid=\(ZxidUtils.hex(z))"
-        case .snap(let z, _, _, _, _): return "SNAP zxid=\(ZxidUtils.hex(z))"
+        case .notification(let n): return "Notification(leader=\(n.leader) zxid=\(zxidHex(n.zxid)) round=\(n.electionEpoch) \(n.state) sid=\(n.sid) peerEpoch=\(n.peerEpoch))"
+        case .proposal(let hd, _): return "PROPOSAL zxid=\(zxidHex(hd.zxid))"
+        case .commit(let z): return "COMMIT zxid=\(zxidHex(z))"
+        case .ack(let z): return "ACK zxid=\(zxidHex(z))"
+        case .snap(let z, _, _, _, _): return "SNAP zxid=\(zxidHex(z))"
         default: return String(describing: self).prefix(120).description
         }
     }

@@ -125,11 +125,8 @@ extension QuorumPeer {
         if case .createSession(let t) = request {
             leader!.sessionTracker.addSession(sessionId, timeoutMs: t, now: ctx.now, tickTime: settings.tickTime)
         }
-        let valid = leader!.sessionTracker.isValid(sessionId)
-        let txn = RequestPreparer().prepare(request, session: sessionId, sessionValid: valid, against: leader!.prepTree)
-        if case .closeSession = request { leader!.sessionTracker.setClosing(sessionId) }
-        let header = TxnHeader(clientId: sessionId, cxid: cxid, zxid: 0, time: ctx.now.milliseconds, type: txn.type)
-        propose(header, txn, ctx)
+        prepareAndPropose(request, sessionId: sessionId, cxid: cxid, ctx)
+        if case .closeSession = request { leader?.sessionTracker.setClosing(sessionId) }
     }
 
     /// FinalRequestProcessor for a committed txn: apply, fire watches, answer the client
@@ -143,7 +140,7 @@ extension QuorumPeer {
                 clientGone(client)
             }
         }
-        triggerWatches(r.events, ctx)
+        triggerWatches(r.watchEvents, ctx)
         guard let client = server.sessionHome[header.clientId], var queue = server.pending[header.clientId],
               let first = queue.first, first.submitted, first.xid == header.cxid else { return }
         queue.removeFirst()
@@ -159,7 +156,7 @@ extension QuorumPeer {
     func replyBody(_ request: ZKRequest, _ r: ProcessTxnResult) -> ReplyBody {
         guard r.err == .ok else { return .none }
         switch request {
-        case .create: return .path(r.path)
+        case .create: return .path(r.path ?? "")
         case .setData: return r.stat.map { .stat($0) } ?? .none
         default: return .none
         }
@@ -184,51 +181,25 @@ extension QuorumPeer {
         }
     }
 
-    /// Reads come from the local tree: possibly stale, never waiting for a quorum.
+    /// Reads come from the local tree: possibly stale, never waiting for a quorum. The
+    /// tree registers the watch the request asks for (one-shot, on this server only).
     func serveRead(session s: Int64, xid: Int32, _ request: ZKRequest, to client: NodeID, _ ctx: NodeContext<ZKMessage>) {
         let z = tree.lastProcessedZxid
-        switch request {
-        case .getData(let path, let watch):
-            if let (d, st) = tree.getData(path) {
-                if watch { server.dataWatches[path, default: []].append(s) }
-                ctx.send(.reply(ReplyHeader(xid: xid, zxid: z, err: .ok), .data(d, st)), to: client)
-            } else {
-                ctx.send(.reply(ReplyHeader(xid: xid, zxid: z, err: .noNode), .none), to: client)
-            }
-        case .exists(let path, let watch):
-            // exists sets a watch even on a missing node (it fires on create).
-            if watch { server.dataWatches[path, default: []].append(s) }
-            if let st = tree.exists(path) { ctx.send(.reply(ReplyHeader(xid: xid, zxid: z, err: .ok), .stat(st)), to: client) }
-            else { ctx.send(.reply(ReplyHeader(xid: xid, zxid: z, err: .noNode), .none), to: client) }
-        case .getChildren(let path, let watch):
-            if let c = tree.getChildren(path) {
-                if watch { server.childWatches[path, default: []].append(s) }
-                ctx.send(.reply(ReplyHeader(xid: xid, zxid: z, err: .ok), .children(c)), to: client)
-            } else {
-                ctx.send(.reply(ReplyHeader(xid: xid, zxid: z, err: .noNode), .none), to: client)
-            }
-        default:
-            preconditionFailure("not a read: \(request)")
+        let body: ReplyBody
+        var err = KeeperErrorCode.ok
+        switch tree.read(request, session: s) {
+        case .data(let d, let st): body = .data(d, st)
+        case .stat(let st): body = .stat(st)
+        case .children(let c, _): body = .children(c)
+        case .error(let e): err = e; body = .none
         }
+        ctx.send(.reply(ReplyHeader(xid: xid, zxid: z, err: err), body), to: client)
     }
 
-    /// WatchManager.triggerWatch: one-shot, to the sessions connected here.
+    /// WatchManager fired these while applying a txn: notify the sessions connected here.
     func triggerWatches(_ events: [WatchedEvent], _ ctx: NodeContext<ZKMessage>) {
         for e in events {
-            let table: [Int64]
-            switch e.type {
-            case .nodeChildrenChanged:
-                table = server.childWatches.removeValue(forKey: e.path) ?? []
-            case .nodeDeleted:
-                table = (server.dataWatches.removeValue(forKey: e.path) ?? []) + (server.childWatches.removeValue(forKey: e.path) ?? [])
-            default:
-                table = server.dataWatches.removeValue(forKey: e.path) ?? []
-            }
-            var sent: [Int64] = []
-            for s in table where !sent.contains(s) {
-                sent.append(s)
-                if let c = server.sessionHome[s] { ctx.send(.watcherEvent(e), to: c) }
-            }
+            if let c = server.sessionHome[e.session] { ctx.send(.watcherEvent(e), to: c) }
         }
     }
 
@@ -237,13 +208,17 @@ extension QuorumPeer {
         if server.sessionHome[s] == client {
             server.sessionHome[s] = nil
             server.pending[s] = nil
+            tree.removeWatches(session: s)
         }
     }
 
     /// The server stops serving (role change): every client connection is closed, so
     /// clients see a connection loss and look for another server.
     func stopServing(_ ctx: NodeContext<ZKMessage>) {
-        for c in server.connections.keys.sorted() { ctx.disconnect(from: c) }
+        for c in server.connections.keys.sorted() {
+            ctx.disconnect(from: c)
+            if let s = server.connections[c] { tree.removeWatches(session: s) }
+        }
         server = ServerSideState()
         isServing = false
     }

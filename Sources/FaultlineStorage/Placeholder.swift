@@ -1,1 +1,0 @@
-// FaultlineStorage: the module arrives with its issue; this file only keeps the target buildable until then.

@@ -1,1 +1,0 @@
-// FaultlineZooKeeperTests: tests arrive with the module; this file only keeps the target buildable until then.
