@@ -75,3 +75,27 @@ import Testing
         #expect(r.err.contains("--data-dir"))
     }
 }
+
+@Suite struct ZooKeeperDiskFaultTests {
+    @Test func diskFaultsReachTheServersSimDiskAndEndAtLiveness() throws {
+        var s = Scenario(name: "disk faults", system: "zookeeper", preset: "fast-ticks")
+        s.workload.duration = .seconds(6)
+        var slow = FaultSpec(.disk, at: .seconds(2), target: ["follower"]); slow.diskFault = "slow-sync"
+        var eio = FaultSpec(.disk, at: .seconds(2), target: ["leader"]); eio.diskFault = "sync-error"
+        s.faults = [slow, eio]
+        s.expect = [("linearizable", .any), ("zk.noCommittedTxnLost", .any), ("convergence", .any)]
+        let r = try s.run(seed: 2)
+        #expect(r.faults.map(\.summary).contains { $0.hasPrefix("disk slow-sync zk") })
+        #expect(r.faults.map(\.summary).contains { $0.hasPrefix("disk sync-error zk") })
+        #expect(r.faults.allSatisfy { $0.nodes.count == 1 })
+        #expect(r.check("zk.atMostOneLeaderPerEpoch")?.passed == true)
+    }
+
+    @Test func anUnknownDiskFaultListsTheOnesTheSystemHas() throws {
+        let text = "{ system: \"zookeeper\", preset: \"standard\", faults: [{ at: \"1s\", do: \"disk\", target: \"zk1\", fault: \"melt\" }] }"
+        do { _ = try Scenario.parse(Data(text.utf8), file: "z.json"); Issue.record("accepted melt") } catch let e as ScenarioError {
+            #expect(e.path == "faults[0].fault")
+            #expect(e.message.contains("torn-write") && e.message.contains("bit-flip"))
+        }
+    }
+}

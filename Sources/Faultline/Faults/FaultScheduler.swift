@@ -124,7 +124,13 @@ final class FaultScheduler {
         if f.action != .partition && f.action != .heal && f.action != .bridge { realisedSpec.target = hit.map(world.name(of:)) }
         if f.action == .restart || f.action == .resume { realisedSpec.target = f.target.isEmpty ? [] : hit.map(world.name(of:)) }
         let names = hit.map(world.name(of:))
-        var summary = f.action.rawValue + (names.isEmpty ? "" : " " + names.joined(separator: ","))
+        var verb = f.action.rawValue
+        if let kind = f.diskFault { verb += " " + kind }
+        if let by = f.by { verb += " by \(by)" }
+        if let ppm = f.ppm { verb += " \(ppm)ppm" }
+        if f.action == .oneWay { verb += " to " + realisedSpec.peer.joined(separator: ",") }
+        if f.action == .bridge { verb += " via " + realisedSpec.peer.joined(separator: ",") }
+        var summary = verb + (names.isEmpty || f.action == .bridge ? "" : " " + names.joined(separator: ","))
         if !roleNote.isEmpty { summary += " (\(roleNote))" }
         if names.isEmpty && f.action.needsTarget { summary += ": no node held that role, skipped" }
         realised.append(RealisedFault(index: i, spec: realisedSpec, start: world.now, end: nil, nodes: names, summary: summary))

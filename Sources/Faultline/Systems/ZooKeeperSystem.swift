@@ -2,6 +2,7 @@ import FaultlineCore
 import FaultlineHistory
 import FaultlineCheck
 import FaultlineZooKeeper
+import FaultlineStorage
 
 /// ZooKeeper (ZAB) for scenarios: an ensemble of voting servers with zoo.cfg settings by
 /// their real names, clients running the compare-and-set register workload over a few
@@ -37,6 +38,11 @@ public struct ZooKeeperSystem: SystemAdapter {
             SettingInfo("commitLogCount", .int(1...1_000_000), default: .int(500), "zookeeper.commitLogCount: proposals kept for DIFF sync"),
         ]
     }
+
+    /// SimDisk fault modes a `disk` fault switches on for one server's dataDir until the
+    /// liveness phase (the damage done stays): torn tails and lost directory entries at the
+    /// next crash, latent bit flips, EIO on writes or fsyncs, ENOSPC, stalled fsyncs.
+    public var diskFaults: [String] { ZooKeeperCluster.diskFaultModes.map(\.name) }
 
     public let roles = ["leader", "follower", "observer"]
     public let mainRole = "leader"
@@ -125,7 +131,33 @@ final class ZooKeeperCluster: SimulatedCluster {
     }
 
     func stopWorkload() {}
-    func beginLiveness() {}
+
+    /// Healing includes the disks: their fault modes end (what they damaged stays damaged).
+    func beginLiveness() {
+        for n in servers { if let dir = zk.dataDirs[n] { dir.disk.faults = ZooKeeperCluster.healthy(dir.disk.faults) } }
+    }
+
+    static let diskFaultModes: [(name: String, apply: @Sendable (inout SimDisk.Faults) -> Void)] = [
+        ("torn-write", { $0.tornWrite = .always }),
+        ("lost-directory-ops", { $0.directoryOpLoss = .always }),
+        ("bit-flip", { $0.bitFlip = Ratio(1, 20) }),
+        ("write-error", { $0.writeError = Ratio(1, 10) }),
+        ("sync-error", { $0.syncError = Ratio(1, 10) }),
+        ("disk-full", { $0.diskFull = .always }),
+        ("slow-sync", { $0.slowSync = Ratio(1, 2) }),
+    ]
+
+    static func healthy(_ f: SimDisk.Faults) -> SimDisk.Faults {
+        var h = SimDisk.Faults.none
+        h.syncLatency = f.syncLatency; h.sectorBytes = f.sectorBytes; h.capacityBytes = f.capacityBytes
+        return h
+    }
+
+    func applyDiskFault(_ kind: String, to node: NodeID) -> Bool {
+        guard let dir = zk.dataDirs[node], let mode = ZooKeeperCluster.diskFaultModes.first(where: { $0.name == kind }) else { return false }
+        mode.apply(&dir.disk.faults)
+        return true
+    }
 
     func convergence() -> String? {
         guard let leader = zk.leader else { return "no established leader" }
