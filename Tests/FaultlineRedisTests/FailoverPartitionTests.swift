@@ -40,6 +40,9 @@ import FaultlineHistory
         let times = acknowledgementTimes(c.history, of: report.lost)
         #expect(times.allSatisfy { $0 >= Self.partitionAt.nanoseconds && $0 <= Self.healAt.nanoseconds + 1_000_000_000 })
         #expect(c.sim.coverage.count("sentinel.convert-to-slave") >= 1, "the old primary rejoined as a replica")
+        // It had written past the point where the new master's history forked
+        // (second_repl_offset), so its PSYNC was refused and it copied the new dataset.
+        #expect(c.sim.coverage.count("redis.psync-refused") >= 1)
     }
 
     @Test func minReplicasStopsWritesWithinMaxLagAndLosesAtMostThatWindow() {
@@ -65,5 +68,26 @@ import FaultlineHistory
         #expect(report.lost.isEmpty)
         #expect(report.indeterminateLost > 0)
         #expect(report.acknowledged > 100)
+    }
+
+    @Test func lostWritesCheckReportsMissingAcknowledgedAddsPerList() {
+        func op(_ p: Int, _ t: OpType, _ f: String, _ key: String, _ v: Value, _ time: Int64) -> Operation {
+            Operation(process: p, type: t, f: f, key: key, value: v, time: time)
+        }
+        var ops: [Operation] = []
+        ops += [op(0, .invoke, "add", "a", 1, 0), op(0, .ok, "add", "a", 1, 1)]
+        ops += [op(1, .invoke, "add", "b", 2, 2), op(1, .ok, "add", "b", 2, 3)]
+        ops += [op(0, .invoke, "add", "a", 3, 4), op(0, .fail, "add", "a", 3, 5)]
+        ops += [op(1, .invoke, "add", "b", 4, 6), op(1, .info, "add", "b", 4, 7)]
+        let reads = [op(2, .invoke, "read", "a", nil, 8), op(2, .ok, "read", "a", [1], 9),
+                     op(2, .invoke, "read", "b", nil, 10), op(2, .ok, "read", "b", [2, 4], 11)]
+        let good = LostWrites.check(History(ops + reads))
+        #expect(good.valid && good.acknowledged == 2 && good.indeterminateSurvived == 1)
+        let lossy = LostWrites.check(History(ops + [reads[0], reads[1], reads[2], op(2, .ok, "read", "b", [4], 11)]))
+        #expect(!lossy.valid && lossy.lost == [2])
+        let noRead = LostWrites.check(History(ops + [reads[0], reads[1]]))
+        #expect(!noRead.hadFinalRead && !noRead.valid, "list b was never read back: nothing can be concluded")
+        let phantom = LostWrites.check(History(ops + [reads[0], op(2, .ok, "read", "a", [1, 3], 9), reads[2], reads[3]]))
+        #expect(phantom.failedButPresent == [3])
     }
 }

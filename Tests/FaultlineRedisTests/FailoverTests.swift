@@ -26,10 +26,17 @@ func storySettings(_ preset: RedisPreset = .async) -> RedisClusterSettings {
         let writesBefore = c.clients.map { c.client($0)!.acknowledgedWrites }.reduce(0, +)
         #expect(writesBefore > 100)
 
+        let oldReplid = c.server(c.servers[0])!.replid
         c.sim.crash(c.servers[0])
         c.sim.run(for: .seconds(30))
         #expect(c.sim.violation == nil)
         let promoted = c.servers[2]
+        // The promoted replica keeps the old history as replid2, so redis-2 continued
+        // partially from it instead of copying the dataset again.
+        #expect(c.server(promoted)!.replid2 == oldReplid)
+        #expect(c.server(promoted)!.replid != oldReplid)
+        #expect(c.server(promoted)!.secondReplOffset > 0)
+        #expect(c.sim.coverage.count("redis.psync-continue") >= 1)
         for s in c.sentinels { #expect(c.sentinel(s)!.currentMasterNode == promoted) }
         #expect(c.server(promoted)!.isReplica == false)
         #expect(c.server(c.servers[1])!.masterLink?.host == "redis-3")

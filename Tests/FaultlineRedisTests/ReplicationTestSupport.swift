@@ -44,7 +44,7 @@ struct ReplicationRig {
         var nodes: [NodeID] = []
         var dirs: [RedisDataDir] = []
         for i in 0...count {
-            let dir = RedisDataDir(); dirs.append(dir)
+            let dir = RedisDataDir(seed: seed, name: "redis-\(i + 1)"); dirs.append(dir)
             let name = "redis-\(i + 1)", b = book
             let of: (host: String, port: Int)? = i == 0 ? nil : ("redis-1", 6379)
             nodes.append(sim.addNode(name: name, make: { _ in RedisNode(host: name, config: config, book: b, dataDir: dir, replicaOf: of) },

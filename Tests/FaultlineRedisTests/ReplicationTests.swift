@@ -94,4 +94,39 @@ import FaultlineCore
         #expect(primaryInfo.contains("connected_slaves:1\r\nslave0:ip=redis-2,port=6379,state=online,offset="))
         #expect(primaryInfo.contains("master_replid:\(rig.node(p).replid)\r\n"))
     }
+
+    @Test func silentLinkIsDroppedByBothEndsAfterReplTimeout() {
+        let rig = ReplicationRig(seed: 6, script: [])
+        rig.sim.run(until: SimTime.zero + .seconds(7))
+        let r = rig.replicas[0]
+        rig.sim.cutBoth(rig.primary, r)
+        rig.sim.run(for: .seconds(50))
+        // Nothing arrives either way (no PING every repl-ping-replica-period, no ACK every
+        // second), but repl-timeout (60 s since the last byte, the RDB at 5 s) has not passed.
+        #expect(rig.sim.coverage.count("redis.master-timeout") == 0)
+        #expect(rig.node(r).masterLink?.state == .connected)
+        rig.sim.run(for: .seconds(12))
+        #expect(rig.sim.coverage.count("redis.master-timeout") == 1)
+        #expect(rig.sim.coverage.count("redis.replica-timeout") == 1)
+        #expect(rig.node(rig.primary).replicas.isEmpty)
+        #expect(rig.node(r).masterLink?.state != .connected)
+        rig.sim.heal()
+        // Its reconnection attempt went into the cut (a lost SYN): it gives up on the
+        // handshake after repl-timeout and tries again, now through.
+        rig.sim.run(for: .seconds(65))
+        #expect(rig.node(r).masterLink?.state == .connected)
+        #expect(rig.sim.coverage.count("redis.psync-continue") == 1, "the backlog still covers the replica's offset")
+    }
+
+    @Test func primaryPingsItsReplicasThroughTheStreamEveryReplPingReplicaPeriod() {
+        let rig = ReplicationRig(seed: 7, script: [])
+        rig.sim.run(until: SimTime.zero + .milliseconds(6_500))
+        let start = rig.node(rig.primary).masterReplOffset
+        rig.sim.run(for: .seconds(30))
+        // Three PINGs (14 bytes each: *1\r\n$4\r\nPING\r\n), the first preceded by SELECT 0 (23 bytes) when the
+        // stream starts after the sync.
+        let grown = rig.node(rig.primary).masterReplOffset - start
+        #expect(grown == 3 * 14 || grown == 3 * 14 + 23, "grew by \(grown)")
+        #expect(rig.node(rig.replicas[0]).masterReplOffset == rig.node(rig.primary).masterReplOffset)
+    }
 }

@@ -73,6 +73,8 @@ public enum RedisTimer: Sendable, Hashable, CustomStringConvertible {
     case waitTimeout(UInt64)
     /// The diskless sync delay passed: start the fork and stream the snapshot.
     case disklessSyncStart
+    /// An fsync (or a step of an atomic replace) finished its latency.
+    case ioDone(UInt64)
     /// sentinelTimer, run from the Sentinel's serverCron.
     case sentinelTimer
     /// A client's next step, or its request timeout (by sequence number).
@@ -90,6 +92,7 @@ public enum RedisTimer: Sendable, Hashable, CustomStringConvertible {
         case .replicationCron: return "replicationCron"
         case .waitTimeout(let id): return "waitTimeout \(id)"
         case .disklessSyncStart: return "disklessSyncStart"
+        case .ioDone(let id): return "ioDone \(id)"
         case .sentinelTimer: return "sentinelTimer"
         case .clientStep: return "clientStep"
         case .clientTimeout(let n): return "clientTimeout \(n)"

@@ -1,4 +1,5 @@
 import FaultlineCore
+import FaultlineStorage
 
 /// One redis-server process: a primary or a replica, with its dataset, its replication
 /// state and its clients, acting only through its `NodeContext`.
@@ -58,7 +59,17 @@ public final class RedisNode: SimActor {
     var multiQueues: [NodeID: [[[UInt8]]]] = [:]
     var subscribers: [(node: NodeID, channel: String)] = []
 
-    // Persistence.
+    // Persistence: this incarnation's engines over the data directory's disk.
+    var aof: AppendOnlyFile<SimDisk>?
+    var snapshots: SnapshotStore<SimDisk>?
+    var pendingIO: [(id: UInt64, sync: PendingSync, owner: IOOwner)] = []
+    var nextIOID: UInt64 = 0
+    /// Replies waiting for their write's fsync (appendfsync always), oldest first.
+    var heldReplies: [(mark: UInt64, client: NodeID, reply: RESPValue)] = []
+    /// The AOF mark of the write being executed (set by `propagate`).
+    var replyMark: UInt64?
+    var snapshotInProgress = false
+    var snapshotSequence: UInt64 = 0
     var dirtySinceSave: Int64 = 0
     var lastSave = LocalTime(nanoseconds: 0)
     var lastFsync = LocalTime(nanoseconds: 0)
@@ -126,6 +137,8 @@ public final class RedisNode: SimActor {
             waitTimedOut(id, ctx)
         case .disklessSyncStart:
             startBgsaveForReplication(ctx)
+        case .ioDone(let id):
+            ioDone(id, ctx)
         default:
             break
         }
@@ -145,6 +158,7 @@ public final class RedisNode: SimActor {
         multiQueues[peer] = nil
         clientWriteOffset[peer] = nil
         blockedWaits.removeAll { $0.client == peer }
+        heldReplies.removeAll { $0.client == peer }
     }
 
     // MARK: commands
@@ -163,10 +177,25 @@ public final class RedisNode: SimActor {
             return
         }
         if let reply = serverCommand(name, argv, from: peer, ctx) {
-            if case .some(let value) = reply { ctx.send(.reply(value), to: peer) }
+            if case .some(let value) = reply { sendReply(value, to: peer, ctx) }
             return
         }
-        ctx.send(.reply(dataCommand(argv, from: peer, ctx)), to: peer)
+        replyMark = nil
+        let reply = dataCommand(argv, from: peer, ctx)
+        sendReply(reply, to: peer, ctx)
+    }
+
+    /// A reply waits behind the fsync of its own write (appendfsync always) and behind any
+    /// earlier reply to the same client still waiting, so a connection's replies stay in order.
+    func sendReply(_ reply: RESPValue, to peer: NodeID, _ ctx: NodeContext<RedisMessage>) {
+        let behind = heldReplies.last { $0.client == peer }?.mark
+        if let mark = replyMark ?? behind {
+            heldReplies.append((max(mark, behind ?? 0), peer, reply))
+            assert(heldReplies.count <= 100_000, "held replies are bounded by writes in flight")
+            replyMark = nil
+            return
+        }
+        ctx.send(.reply(reply), to: peer)
     }
 
     /// A data command with the role checks; returns the reply.
@@ -199,7 +228,7 @@ public final class RedisNode: SimActor {
     /// stream (backlog and replicas).
     func propagate(_ commands: [[[UInt8]]], _ ctx: NodeContext<RedisMessage>) {
         dirtySinceSave += Int64(commands.count)
-        appendToAOF(commands, ctx)
+        replyMark = appendToAOF(commands, ctx)
         if !isReplica { feedReplicationStream(commands, ctx) }
     }
 

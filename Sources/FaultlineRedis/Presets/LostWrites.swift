@@ -27,26 +27,38 @@ public struct LostWritesReport: Sendable, Hashable, CustomStringConvertible {
 }
 
 public enum LostWrites {
-    /// Checks `history` for the key `key` (nil: every key).
+    /// Checks `history` for the list `key`, or every list independently when `key` is nil
+    /// (the final read of each list decides for that list's adds).
     public static func check(_ history: History, key: String? = nil) -> LostWritesReport {
-        var ok = Set<Int64>(), failed = Set<Int64>(), info = Set<Int64>()
-        var final: Set<Int64>?
+        var byKey: [String: (ok: Set<Int64>, failed: Set<Int64>, info: Set<Int64>, final: Set<Int64>?)] = [:]
         for op in history where key == nil || op.key == key {
+            let k = op.key ?? ""
+            var e = byKey[k] ?? ([], [], [], nil)
             switch (op.f, op.type) {
-            case ("add", .ok): if let v = op.value.intValue { ok.insert(v) }
-            case ("add", .fail): if let v = op.value.intValue { failed.insert(v) }
-            case ("add", .info): if let v = op.value.intValue { info.insert(v) }
-            case ("read", .ok): final = Set(op.value.listValue?.compactMap(\.intValue) ?? [])
+            case ("add", .ok): if let v = op.value.intValue { e.ok.insert(v) }
+            case ("add", .fail): if let v = op.value.intValue { e.failed.insert(v) }
+            case ("add", .info): if let v = op.value.intValue { e.info.insert(v) }
+            case ("read", .ok): e.final = Set(op.value.listValue?.compactMap(\.intValue) ?? [])
             default: break
             }
+            byKey[k] = e
         }
-        guard let read = final else {
-            return LostWritesReport(acknowledged: ok.count, lost: [], failedButPresent: [], indeterminateSurvived: 0,
-                                    indeterminateLost: 0, hadFinalRead: false)
+        var report = LostWritesReport(acknowledged: 0, lost: [], failedButPresent: [], indeterminateSurvived: 0,
+                                      indeterminateLost: 0, hadFinalRead: !byKey.isEmpty)
+        for k in byKey.keys.sorted() {
+            let e = byKey[k]!
+            report.acknowledged += e.ok.count
+            guard let read = e.final else {
+                if !e.ok.isEmpty || !e.info.isEmpty { report.hadFinalRead = false }
+                continue
+            }
+            report.lost += e.ok.subtracting(read)
+            report.failedButPresent += e.failed.intersection(read)
+            report.indeterminateSurvived += e.info.intersection(read).count
+            report.indeterminateLost += e.info.subtracting(read).count
         }
-        return LostWritesReport(acknowledged: ok.count, lost: ok.subtracting(read).sorted(),
-                                failedButPresent: failed.intersection(read).sorted(),
-                                indeterminateSurvived: info.intersection(read).count,
-                                indeterminateLost: info.subtracting(read).count, hadFinalRead: true)
+        report.lost.sort(); report.failedButPresent.sort()
+        if !report.hadFinalRead { report.lost = []; report.failedButPresent = [] }
+        return report
     }
 }

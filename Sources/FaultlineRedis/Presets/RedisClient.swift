@@ -11,8 +11,16 @@ public final class RedisHistoryLog {
 /// How a workload client behaves (the Jepsen 2013 Redis test: every client adds unique
 /// numbers to one list, then one reads the list back).
 public struct RedisClientSettings: Sendable, Hashable {
+    /// The list a value goes to.
+    public func key(for value: Int64) -> String { keyShards <= 1 ? key : "\(key):\(value % Int64(keyShards))" }
+    /// Every list the workload writes.
+    public var keys: [String] { keyShards <= 1 ? [key] : (0..<keyShards).map { "\(key):\($0)" } }
+
     /// The key every client appends to (RPUSH) and the final read reads (LRANGE 0 -1).
     public var key: String = "jepsen"
+    /// Values spread over this many lists (`jepsen:0` ...), so no list grows long; 1 keeps
+    /// the single `key`. Each list is checked on its own.
+    public var keyShards: Int = 10
     /// Time between a completed operation and the next.
     public var writeInterval: SimDuration = .milliseconds(100)
     /// The client's socket timeout: no answer by then is an indeterminate outcome.
@@ -38,9 +46,19 @@ public final class RedisClient: SimActor {
     let book: RedisAddressBook
     let log: RedisHistoryLog
 
-    /// Set by the harness: stop issuing writes (the liveness phase), and do one read.
+    /// Set by the harness: stop issuing writes (the liveness phase).
     public var writing = true
-    public var readRequested = false
+    /// Keys the requested final read still has to read.
+    public private(set) var readQueue: [String] = []
+    /// True until the requested final read completed.
+    public var readRequested: Bool { !readQueue.isEmpty }
+
+    /// Asks for the final read (LRANGE <key> 0 -1 of every list), from the master Sentinel
+    /// names now: the client asks Sentinel again first, so it never reads a demoted node.
+    public func requestFinalRead() {
+        readQueue = settings.keys
+        master = nil
+    }
     public private(set) var master: NodeID?
     public private(set) var acknowledgedWrites = 0
 
@@ -86,14 +104,14 @@ public final class RedisClient: SimActor {
             issue(.cmd("SENTINEL", "get-master-addr-by-name", masterName), to: s, .discover, ctx)
             return
         }
-        if readRequested {
-            record(.invoke, "read", .null, ctx)
-            issue(.cmd("LRANGE", settings.key, "0", "-1"), to: m, .read, ctx)
+        if let key = readQueue.first {
+            record(.invoke, "read", .null, ctx, key: key)
+            issue(.cmd("LRANGE", key, "0", "-1"), to: m, .read, ctx)
         } else if writing {
             counter += 1
             let value = Int64(process) * 1_000_000 + counter
             record(.invoke, "add", .int(value), ctx)
-            issue(.cmd("RPUSH", settings.key, String(value)), to: m, .write(value), ctx)
+            issue(.cmd("RPUSH", settings.key(for: value), String(value)), to: m, .write(value), ctx)
         } else {
             ctx.setTimer(after: settings.writeInterval, .timer(.clientStep))
         }
@@ -152,10 +170,10 @@ public final class RedisClient: SimActor {
         case .read:
             if case .array(let items?) = value {
                 let values = items.compactMap { $0.text.flatMap(Int64.init) }.map(Value.int)
-                record(.ok, "read", .list(values), ctx)
-                readRequested = false
+                record(.ok, "read", .list(values), ctx, key: readQueue.first)
+                readQueue.removeFirst()
             } else {
-                record(.fail, "read", .null, ctx, error: value.summaryText)
+                record(.fail, "read", .null, ctx, key: readQueue.first)
                 if case .error(let e) = value, e.hasPrefix("READONLY") { rediscover(ctx) }
             }
             finish(ctx)
@@ -166,7 +184,7 @@ public final class RedisClient: SimActor {
         switch f.what {
         case .discover: sentinelCursor += 1
         case .write(let v), .wait(let v): record(outcome, "add", .int(v), ctx, error: error)
-        case .read: record(.info, "read", .null, ctx, error: error)
+        case .read: record(.info, "read", .null, ctx, key: readQueue.first)
         }
         ctx.disconnect(from: f.peer)
         rediscover(ctx)
@@ -179,8 +197,10 @@ public final class RedisClient: SimActor {
         sentinelCursor += 1
     }
 
-    func record(_ type: OpType, _ f: String, _ value: Value, _ ctx: NodeContext<RedisMessage>, error: String? = nil) {
-        log.append(Operation(process: process, type: type, f: f, key: settings.key, value: value,
+    /// Records an operation; adds are filed under their list, reads under the list read.
+    func record(_ type: OpType, _ f: String, _ value: Value, _ ctx: NodeContext<RedisMessage>, error: String? = nil, key: String? = nil) {
+        let k = key ?? value.intValue.map(settings.key(for:)) ?? settings.key
+        log.append(Operation(process: process, type: type, f: f, key: k, value: value,
                              time: ctx.historyTime.nanoseconds, node: master.flatMap { book.address(of: $0)?.host }))
     }
 }

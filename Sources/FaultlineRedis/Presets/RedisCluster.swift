@@ -1,4 +1,5 @@
 import FaultlineCore
+import FaultlineStorage
 import FaultlineHistory
 
 /// What a Redis deployment under test is made of: one primary and its replicas, Sentinels
@@ -15,6 +16,8 @@ public struct RedisClusterSettings: Sendable {
     /// Priority of each replica (replica-priority), by index; missing ones get the default.
     public var replicaPriorities: [Int] = []
     public var network = Network()
+    /// Fault model of every server's disk (torn writes, bit flips, I/O errors, slow fsyncs).
+    public var diskFaults = SimDisk.Faults.none
 
     public init(preset: RedisPreset = .async) {
         self.preset = preset
@@ -69,7 +72,7 @@ public final class RedisCluster {
         for (i, name) in serverNames.enumerated() { book.add(host: name, port: settings.redis.port, node: NodeID(i)) }
         for (i, name) in sentinelNames.enumerated() { book.add(host: name, port: settings.sentinel.port, node: NodeID(n + i)) }
         self.book = book
-        dataDirs = serverNames.map { _ in RedisDataDir() }
+        dataDirs = serverNames.map { RedisDataDir(seed: seed, name: $0, faults: settings.diskFaults) }
         sentinelFiles = sentinelNames.map { _ in SentinelConfigFile() }
         log = RedisHistoryLog()
         var sentinelConfig = settings.sentinel
@@ -172,7 +175,7 @@ public final class RedisCluster {
         restartAll()
         sim.run(for: settle)
         guard let reader = clients.first(where: { client($0) != nil }) else { return }
-        client(reader)?.readRequested = true
+        client(reader)?.requestFinalRead()
         let deadline = sim.now + readTimeout
         while sim.now < deadline, client(reader)?.readRequested == true {
             if case .violation = sim.run(for: .milliseconds(500)) { return }
@@ -180,7 +183,7 @@ public final class RedisCluster {
     }
 
     /// The lost-writes check over the recorded history.
-    public func lostWrites() -> LostWritesReport { LostWrites.check(history, key: settings.client.key) }
+    public func lostWrites() -> LostWritesReport { LostWrites.check(history) }
 
     /// Installs the cluster's global invariants: at most one Sentinel leader per epoch, and
     /// every live node's `checkInvariants()` after every event.

@@ -12,7 +12,7 @@ extension SentinelNode {
         guard let port = Int(argv.text(3)) else { return .error("ERR value is not an integer or out of range") }
         guard let reqEpoch = UInt64(argv.text(4)) else { return .error("ERR value is not an integer or out of range") }
         let isOurMaster = argv.text(2) == master.host && port == master.port
-        let isDown = isOurMaster && master.sDown
+        let isDown = !tilt && isOurMaster && master.sDown
         var leaderRunid: String?
         var epoch: UInt64 = 0
         if isOurMaster, argv.text(5) != "*" {

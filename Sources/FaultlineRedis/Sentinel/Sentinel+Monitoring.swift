@@ -6,10 +6,16 @@ extension SentinelNode {
     /// sentinelTimer → sentinelHandleDictOfRedisInstances: the master, its replicas and the
     /// other Sentinels, then the switch to the promoted replica if the failover ended.
     func sentinelTimer(_ ctx: NodeContext<RedisMessage>) {
+        checkTiltCondition(ctx)
         // Each instance is worked on as a copy: the helpers read the Sentinel's other state.
         var m = master!
         handleInstance(&m, ctx)
         master = m
+        guard !tilt else {
+            for i in replicas.indices { var r = replicas[i]; handleInstance(&r, ctx); replicas[i] = r }
+            for i in sentinels.indices { var s = sentinels[i]; handleInstance(&s, ctx); sentinels[i] = s }
+            return
+        }
         checkObjectivelyDown(ctx)
         if startFailoverIfNeeded(ctx) { askMasterStateToOtherSentinels(ctx, forced: true) }
         failoverStateMachine(ctx)
@@ -22,7 +28,22 @@ extension SentinelNode {
     func handleInstance(_ ri: inout SentinelInstance, _ ctx: NodeContext<RedisMessage>) {
         reconnectInstance(&ri, ctx)
         sendPeriodicCommands(&ri, ctx)
+        if tilt { return }
         checkSubjectivelyDown(&ri, ctx)
+    }
+
+    /// sentinelCheckTiltCondition, and leaving TILT once tilt-period passed.
+    func checkTiltCondition(_ ctx: NodeContext<RedisMessage>) {
+        let now = ctx.now
+        if let prev = previousTimerTime, now < prev || now - prev > config.tiltTrigger {
+            tilt = true; tiltStart = now
+            ctx.note("+tilt #tilt mode entered")
+            ctx.probe("sentinel.tilt")
+        } else if tilt, let start = tiltStart, now - start >= config.tiltPeriod {
+            tilt = false
+            ctx.note("-tilt #tilt mode exited")
+        }
+        previousTimerTime = now
     }
 
     /// sentinelReconnectInstance: open the links (the model's connect is the first send).
@@ -173,7 +194,7 @@ extension SentinelNode {
             ctx.note("+slave \(address)")
             flushConfig()
         }
-        guard let ri = observed else { return }
+        guard let ri = observed, !tilt else { return }
         actOnReportedRole(ri, ctx)
     }
 

@@ -24,6 +24,11 @@ public struct SentinelConfig: Sendable, Hashable {
     public var electionTimeout: SimDuration = .seconds(10)
     public var slaveReconfTimeout: SimDuration = .seconds(10)
     public var minLinkReconnectPeriod: SimDuration = .seconds(15)
+    /// SENTINEL DEBUG tilt-trigger (2000) and tilt-period (30000): a timer call more than
+    /// tilt-trigger after the previous one (a pause, a clock jump) or a clock that went back
+    /// puts the Sentinel in TILT: it keeps monitoring but acts on nothing for tilt-period.
+    public var tiltTrigger: SimDuration = .seconds(2)
+    public var tiltPeriod: SimDuration = .seconds(30)
     /// SENTINEL_MAX_DESYNC (1000 ms): random delay before a failover starts.
     public var maxDesync: SimDuration = .seconds(1)
     /// SENTINEL_MAX_PENDING_COMMANDS (100) per link.

@@ -34,6 +34,10 @@ public final class SentinelNode: SimActor {
     var failoverStartTime: LocalTime?
     var failoverStateChangeTime: LocalTime?
     var promotedReplica: String?
+    /// TILT mode (sentinelCheckTiltCondition): the timer ran late or the clock went back.
+    public internal(set) var tilt = false
+    var tiltStart: LocalTime?
+    var previousTimerTime: LocalTime?
     /// Epochs in which this process won the election (+elected-leader): the observer's evidence.
     public internal(set) var electedEpochs: [UInt64] = []
 
