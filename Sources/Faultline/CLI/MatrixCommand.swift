@@ -6,7 +6,7 @@ enum MatrixCommand {
     static let options: [OptionSpec] = [
         OptionSpec("--seeds", value: "N", help: "seeds per cell (default 3)"),
         OptionSpec("--start", value: "S", help: "first seed (default 1)"),
-        OptionSpec("--duration", value: "D", help: "safety phase per run (default 10s)"),
+        OptionSpec("--duration", value: "D", help: "safety phase per run (default: the system's matrix timing)"),
         OptionSpec("--json", help: "print JSON instead of Markdown"),
     ]
 
@@ -19,7 +19,7 @@ enum MatrixCommand {
         guard let adapter = SystemRegistry.adapter(named: name) else {
             throw UsageError("faultline matrix: unknown system '\(name)'; systems: " + SystemRegistry.names.joined(separator: ", "))
         }
-        var duration = SimDuration.seconds(10)
+        var duration: SimDuration?
         if let d = parsed.value("--duration") {
             guard let v = SimDuration.parse(d), v > .zero else { throw UsageError("faultline matrix: --duration expects a duration such as 10s, got '\(d)'") }
             duration = v

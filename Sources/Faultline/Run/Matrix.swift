@@ -7,21 +7,21 @@ public enum Matrix {
     /// A fault family: a name and the faults it adds to the base scenario.
     public struct Family: Sendable {
         public let name: String
-        public let faults: @Sendable (_ mainRole: String) -> [FaultSpec]
+        /// The faults, given the main role, when they start and how long they last.
+        public let faults: @Sendable (_ mainRole: String, _ at: SimDuration, _ length: SimDuration) -> [FaultSpec]
         public let nemesis: NemesisSpec?
     }
 
     public static let families: [Family] = [
-        Family(name: "none", faults: { _ in [] }, nemesis: nil),
-        Family(name: "isolate-main", faults: { [FaultSpec(.isolate, at: .seconds(2), target: [$0], for: .seconds(5))] }, nemesis: nil),
-        Family(name: "main-in-minority", faults: { [FaultSpec(.split, at: .seconds(2), target: [$0], for: .seconds(5))] }, nemesis: nil),
-        Family(name: "crash-main", faults: { [FaultSpec(.crash, at: .seconds(2), target: [$0], for: .seconds(5))] }, nemesis: nil),
-        Family(name: "pause-main", faults: { [FaultSpec(.pause, at: .seconds(2), target: [$0], for: .seconds(4))] }, nemesis: nil),
-        Family(name: "clock-jump-main", faults: { role in
-            var f = FaultSpec(.clockJump, at: .seconds(2), target: [role]); f.by = .seconds(30); return [f] }, nemesis: nil),
-        Family(name: "clog-main", faults: { [FaultSpec(.clog, at: .seconds(2), target: [$0], for: .seconds(3))] }, nemesis: nil),
-        Family(name: "random-mix", faults: { _ in [] }, nemesis: {
-            var n = NemesisSpec(kinds: [.partition, .crash, .pause, .clock, .clog]); n.interval = .seconds(1)...(.seconds(3)); return n }()),
+        Family(name: "none", faults: { _, _, _ in [] }, nemesis: nil),
+        Family(name: "isolate-main", faults: { [FaultSpec(.isolate, at: $1, target: [$0], for: $2)] }, nemesis: nil),
+        Family(name: "main-in-minority", faults: { [FaultSpec(.split, at: $1, target: [$0], for: $2)] }, nemesis: nil),
+        Family(name: "crash-main", faults: { [FaultSpec(.crash, at: $1, target: [$0], for: $2)] }, nemesis: nil),
+        Family(name: "pause-main", faults: { [FaultSpec(.pause, at: $1, target: [$0], for: $2)] }, nemesis: nil),
+        Family(name: "clock-jump-main", faults: { role, at, length in
+            var f = FaultSpec(.clockJump, at: at, target: [role]); f.by = length * 4; return [f] }, nemesis: nil),
+        Family(name: "clog-main", faults: { [FaultSpec(.clog, at: $1, target: [$0], for: $2)] }, nemesis: nil),
+        Family(name: "random-mix", faults: { _, _, _ in [] }, nemesis: NemesisSpec(kinds: [.partition, .crash, .pause, .clock, .clog])),
     ]
 
     public struct Cell: Sendable {
@@ -33,14 +33,20 @@ public enum Matrix {
         public var violations: [(check: String, seeds: Int)]
     }
 
-    public static func run(_ adapter: any SystemAdapter, seeds: Int, start: UInt64 = 1, duration: SimDuration = .seconds(10)) throws -> [Cell] {
+    public static func run(_ adapter: any SystemAdapter, seeds: Int, start: UInt64 = 1, duration: SimDuration? = nil) throws -> [Cell] {
+        let timing = adapter.matrixTiming
         var cells: [Cell] = []
         for preset in adapter.presets {
             for family in families {
                 var s = Scenario(name: "\(adapter.name)-\(preset.name)-\(family.name)", system: adapter.name, preset: preset.name)
-                s.workload.duration = duration
-                s.faults = family.faults(adapter.mainRole)
-                s.nemesis = family.nemesis
+                s.workload.duration = duration ?? timing.duration
+                s.settings = timing.settings
+                s.faults = family.faults(adapter.mainRole, timing.faultAt, timing.faultFor)
+                if var n = family.nemesis {
+                    n.interval = (timing.faultFor / 4)...(timing.faultFor)
+                    n.duration = (timing.faultFor / 4)...(timing.faultFor)
+                    s.nemesis = n
+                }
                 s.checks = adapter.defaultChecks
                 s.expect = adapter.defaultChecks.map { ($0, .any) } + [("convergence", .any)]
                 var okSum = 0, all = 0

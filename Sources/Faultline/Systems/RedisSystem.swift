@@ -58,6 +58,12 @@ public struct RedisSystem: SystemAdapter {
         ]
     }
 
+    /// Sentinel's test-suite timing (down-after 5 s): failover within the fault window.
+    public var matrixTiming: MatrixTiming {
+        MatrixTiming(duration: .seconds(60), faultAt: .seconds(20), faultFor: .seconds(30),
+                     settings: [("down-after-milliseconds", .int(5000)), ("failover-timeout", .int(60_000))])
+    }
+
     public let roles = ["primary", "replica", "sentinel"]
     public let mainRole = "primary"
     public let operations = ["add"]
@@ -118,6 +124,7 @@ public struct RedisSystem: SystemAdapter {
         let wait = Int(int("wait-numreplicas") ?? 0)
         c.client.waitNumReplicas = wait > 0 ? wait : nil
         c.client.waitTimeoutMs = int("wait-timeout") ?? 1000
+        c.client.keyShards = s.workload.keys
         c.client.writeInterval = s.workload.interval
         c.client.requestTimeout = s.workload.timeout
         c.network = Network(defaultLatency: .uniform(s.network.latency.lowerBound, s.network.latency.upperBound),
@@ -187,7 +194,7 @@ final class RedisScenarioCluster: SimulatedCluster {
         guard let reader = redis.clients.first(where: { redis.client($0) != nil }), let client = redis.client(reader) else {
             return "no live client for the final read"
         }
-        if readAskedAt == nil { readAskedAt = redis.sim.now; client.readRequested = true; return "final read requested" }
+        if readAskedAt == nil { readAskedAt = redis.sim.now; client.requestFinalRead(); return "final read requested" }
         return client.readRequested ? "final read in progress" : nil
     }
 
@@ -200,11 +207,12 @@ final class RedisScenarioCluster: SimulatedCluster {
             }
             let h = redis.history
             let lostOps = h.operations.filter { $0.f == "add" && $0.type == .ok && report.lost.contains($0.value.intValue ?? -1) }
-            let finalRead = h.operations.last { $0.f == "read" && $0.type == .ok }
             var detail = report.description
+            var finalRead: Operation?
             if let first = lostOps.first {
+                finalRead = h.operations.last { $0.f == "read" && $0.type == .ok && $0.key == first.key }
                 detail = "\(report.lost.count) of \(report.acknowledged) acknowledged writes lost; first: process \(first.process) "
-                    + "RPUSH \(first.value) acknowledged by \(first.node ?? "?") at \(SimTime(nanoseconds: first.time)), "
+                    + "RPUSH \(first.key ?? "") \(first.value) acknowledged by \(first.node ?? "?") at \(SimTime(nanoseconds: first.time)), "
                     + "missing from the final LRANGE" + (finalRead.map { " on \($0.node ?? "?") at \(SimTime(nanoseconds: $0.time))" } ?? "")
                     + "\n" + report.description
             }

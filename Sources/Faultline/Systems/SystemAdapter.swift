@@ -30,6 +30,9 @@ public protocol SystemAdapter: Sendable {
     func serverNames(for scenario: Scenario) -> [String]
     /// Cross-field problems the per-setting checks cannot see, as (JSON path, message).
     func validate(_ scenario: Scenario) -> (path: String, message: String)?
+    /// The timing `faultline matrix` uses for this system: long enough for its failure
+    /// detectors (Sentinel's down-after, ZooKeeper's syncLimit ticks) to act.
+    var matrixTiming: MatrixTiming { get }
     /// True when `makeCluster` honours `dataDirectory` (each node's files on real disk under
     /// DIR/<node>/ through FileDisk); `run --data-dir` is refused otherwise, never ignored.
     var supportsDataDirectory: Bool { get }
@@ -41,9 +44,22 @@ extension SystemAdapter {
     public func validate(_ scenario: Scenario) -> (path: String, message: String)? { nil }
     public var diskFaults: [String] { [] }
     public var supportsDataDirectory: Bool { false }
+    public var matrixTiming: MatrixTiming { MatrixTiming() }
     public func preset(named name: String) -> PresetInfo? { presets.first { $0.name == name } }
     public func setting(named name: String) -> SettingInfo? { settings.first { $0.name == name } }
     public var defaultChecks: [String] { checks.filter(\.isDefault).map(\.name) }
+}
+
+/// When the matrix's faults start and how long they last, and the settings every cell shares.
+public struct MatrixTiming: Sendable {
+    public var duration: SimDuration = .seconds(10)
+    public var faultAt: SimDuration = .seconds(2)
+    public var faultFor: SimDuration = .seconds(5)
+    public var settings: [(name: String, value: SettingValue)] = []
+    public init(duration: SimDuration = .seconds(10), faultAt: SimDuration = .seconds(2), faultFor: SimDuration = .seconds(5),
+                settings: [(name: String, value: SettingValue)] = []) {
+        self.duration = duration; self.faultAt = faultAt; self.faultFor = faultFor; self.settings = settings
+    }
 }
 
 /// A named configuration users argue about ("async", "min-replicas", "cp").

@@ -44,6 +44,9 @@ public struct ZooKeeperSystem: SystemAdapter {
     /// next crash, latent bit flips, EIO on writes or fsyncs, ENOSPC, stalled fsyncs.
     public var diskFaults: [String] { ZooKeeperCluster.diskFaultModes.map(\.name) }
 
+    /// Long enough for the standard preset's syncLimit (5 ticks of 2 s) to act.
+    public var matrixTiming: MatrixTiming { MatrixTiming(duration: .seconds(40), faultAt: .seconds(10), faultFor: .seconds(15)) }
+
     public let roles = ["leader", "follower", "observer"]
     public let mainRole = "leader"
     public let operations = ["cas"]
