@@ -34,14 +34,20 @@ public enum HTMLReport {
             y += laneHeight + laneGap
         }
         let serversBottom = y
-        // Fault bands over the lanes they hit (all server lanes for heal and partitions of groups).
+        // Fault bands on the lanes of the nodes they hit; faults that hit no node in
+        // particular (heal, a partition of groups) span every server lane.
         for fault in r.faults {
             let start = fault.start.nanoseconds, end = (fault.end ?? SimTime(nanoseconds: total)).nanoseconds
             let w = max(2, x(end) - x(start))
-            let lanes = fault.nodes.compactMap { laneY[$0] }
-            let top = lanes.min() ?? 30, bottom = (lanes.max() ?? (serversBottom - laneHeight - laneGap)) + laneHeight
-            svg.append("<rect class=\"fault\" x=\"\(f(x(start)))\" y=\"\(f(top - 2))\" width=\"\(f(w))\" height=\"\(f(bottom - top + 4))\">"
-                       + "<title>\(escape(fault.summary)) \(fault.start.sinceStart)–\(SimTime(nanoseconds: end).sinceStart)</title></rect>")
+            let tip = "<title>\(escape(fault.summary)) \(fault.start.sinceStart)–\(SimTime(nanoseconds: end).sinceStart)</title>"
+            var lanes = fault.nodes.compactMap { laneY[$0] }
+            if lanes.isEmpty {
+                svg.append("<rect class=\"fault\" x=\"\(f(x(start)))\" y=\"28\" width=\"\(f(w))\" height=\"\(f(serversBottom - 30))\">\(tip)</rect>")
+            }
+            for ly in lanes {
+                svg.append("<rect class=\"fault\" x=\"\(f(x(start)))\" y=\"\(f(ly - 2))\" width=\"\(f(w))\" height=\"\(f(laneHeight + 4))\">\(tip)</rect>")
+            }
+            let top = lanes.min() ?? 30
             svg.append("<text x=\"\(f(x(start) + 2))\" y=\"\(f(top - 4))\" class=\"faultlabel\">\(escape(fault.summary))</text>")
         }
         y += 10
