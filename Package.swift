@@ -32,6 +32,7 @@ let package = Package(
         .testTarget(name: "FaultlineCoreTests", dependencies: ["FaultlineCore"]),
         .testTarget(name: "FaultlineStorageTests", dependencies: ["FaultlineStorage", "FaultlineCore"]),
         .testTarget(name: "FaultlineCheckTests", dependencies: ["FaultlineCheck", "FaultlineHistory"]),
+        .testTarget(name: "FaultlineHistoryTests", dependencies: ["FaultlineHistory"]),
         .testTarget(name: "FaultlineZooKeeperTests",
                     dependencies: ["FaultlineZooKeeper", "FaultlineCore", "FaultlineStorage", "FaultlineHistory", "FaultlineCheck"]),
         .testTarget(name: "FaultlineRedisTests",

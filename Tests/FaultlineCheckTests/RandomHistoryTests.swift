@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FaultlineHistory
 @testable import FaultlineCheck
@@ -120,8 +121,12 @@ import FaultlineHistory
         }
     }
 
+    /// `FAULTLINE_RANDOM_HISTORIES_SCALE=20` runs twenty times as many, for a longer sweep by hand.
+    static let scale = Int(ProcessInfo.processInfo.environment["FAULTLINE_RANDOM_HISTORIES_SCALE"] ?? "") ?? 1
+
     func compare<M: LinearizabilityModel>(_ kind: Kind, model: M, seed: UInt64, count: Int) throws -> (valid: Int, invalid: Int) {
         var rng = TestRandom(seed: seed)
+        let count = count * Self.scale
         var valid = 0, invalid = 0
         for i in 0..<count {
             let h = Self.generate(kind, rng: &rng)

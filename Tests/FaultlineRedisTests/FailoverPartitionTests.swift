@@ -1,10 +1,22 @@
 import Testing
 import FaultlineCore
 import FaultlineHistory
+import FaultlineCheck
 @testable import FaultlineRedis
 
 /// The Jepsen 2013 story: the primary is partitioned away with one client; the majority
 /// side fails over; the network heals and the old primary rejoins as a replica.
+/// FaultlineCheck's set checker, list by list: (lost, every list passed).
+func sharedSetCheck(_ h: History) -> (lost: Int, passed: Bool) {
+    var lost = 0, passed = true
+    for key in Set(h.operations.compactMap(\.key)).sorted() {
+        let r = try! SetLostWrites().check(History(h.operations.filter { $0.key == key }))
+        lost += r.counts.first { $0.name == "lost" }?.value ?? 0
+        if r.passed != true { passed = false }
+    }
+    return (lost, passed)
+}
+
 @Suite struct FailoverPartitionTests {
     static let partitionAt = SimTime.zero + .seconds(20)
     static let healAt = SimTime.zero + .seconds(60)
@@ -33,6 +45,8 @@ import FaultlineHistory
         let (c, report) = runIsolatedPrimary(.async, seed: 21)
         #expect(report.hadFinalRead)
         #expect(!report.valid, "the checker must report the loss")
+        let shared = sharedSetCheck(c.history)
+        #expect(!shared.passed && shared.lost == report.lost.count, "FaultlineCheck's set checker agrees")
         // Client 1 kept writing to the isolated primary for the whole partition (40 s,
         // a write per ~100 ms): hundreds of acknowledged writes, all gone.
         #expect(report.lost.count > 200)
@@ -54,6 +68,7 @@ import FaultlineHistory
         let windowEnd = Self.partitionAt.nanoseconds + 12_000_000_000
         #expect(times.allSatisfy { $0 < windowEnd })
         #expect(report.lost.count < 130, "about 10 s of one client's writes at most")
+        #expect(sharedSetCheck(c.history).lost == report.lost.count)
         // After the window the isolated primary answers -NOREPLICAS: failed, never lost.
         let refused = c.history.operations.filter { $0.f == "add" && $0.type == .fail && $0.process == 0 && $0.time < Self.healAt.nanoseconds }
         #expect(refused.count > 100)
@@ -61,11 +76,12 @@ import FaultlineHistory
     }
 
     @Test func waitPresetLosesNoWaitConfirmedWritesWhenOnlyThePrimaryIsCutOff() {
-        let (_, report) = runIsolatedPrimary(.wait, seed: 21)
+        let (c, report) = runIsolatedPrimary(.wait, seed: 21)
         #expect(report.hadFinalRead)
         // WAIT 1 never succeeds on the isolated primary (its replicas are on the other side):
         // its writes end `info`, not `ok`, so none of the acknowledged ones is lost here.
         #expect(report.lost.isEmpty)
+        #expect(sharedSetCheck(c.history).passed)
         #expect(report.indeterminateLost > 0)
         #expect(report.acknowledged > 100)
     }
@@ -79,8 +95,8 @@ import FaultlineHistory
         ops += [op(1, .invoke, "add", "b", 2, 2), op(1, .ok, "add", "b", 2, 3)]
         ops += [op(0, .invoke, "add", "a", 3, 4), op(0, .fail, "add", "a", 3, 5)]
         ops += [op(1, .invoke, "add", "b", 4, 6), op(1, .info, "add", "b", 4, 7)]
-        let reads = [op(2, .invoke, "read", "a", nil, 8), op(2, .ok, "read", "a", [1], 9),
-                     op(2, .invoke, "read", "b", nil, 10), op(2, .ok, "read", "b", [2, 4], 11)]
+        let reads = [op(2, .invoke, "read", "a", .null, 8), op(2, .ok, "read", "a", [1], 9),
+                     op(2, .invoke, "read", "b", .null, 10), op(2, .ok, "read", "b", [2, 4], 11)]
         let good = LostWrites.check(History(ops + reads))
         #expect(good.valid && good.acknowledged == 2 && good.indeterminateSurvived == 1)
         let lossy = LostWrites.check(History(ops + [reads[0], reads[1], reads[2], op(2, .ok, "read", "b", [4], 11)]))

@@ -1,7 +1,13 @@
 import Testing
 import FaultlineCore
 import FaultlineHistory
+import FaultlineCheck
 @testable import FaultlineRedis
+
+/// FaultlineCheck's exclusivity checker over one lock's history.
+func exclusivity(_ history: History) -> CheckResult {
+    try! LockExclusivity().check(history)
+}
 
 @Suite struct LockTests {
     /// One Redis primary and two lock clients on it.
@@ -23,9 +29,9 @@ import FaultlineHistory
         var s = LockClientSettings(); s.leaseMs = 3_000; s.holdFor = .seconds(5)
         let (sim, clients, log) = lockRig(seed: 41, settings: s)
         sim.run(until: SimTime.zero + .seconds(60))
-        let report = LockExclusivity.check(log.history, key: "lock")
-        #expect(report.valid, "\(report)")
-        #expect(report.holds.count > 8)
+        let report = exclusivity(log.history)
+        #expect(report.passed == true, "\(report.detail)")
+        #expect(try! LockExclusivity().holds(log.history).count > 8)
         #expect(sim.coverage.count("lock.renewal-failed") == 0)
         for c in clients { #expect(sim.actor(c, as: LockClient.self)!.acquisitions > 5, "both get turns") }
     }
@@ -44,31 +50,18 @@ import FaultlineHistory
         #expect(sim.actor(other, as: LockClient.self)!.isHolding, "the lease expired and the other client took the lock")
         sim.resume(holder)
         sim.run(for: .seconds(10))
-        let report = LockExclusivity.check(log.history, key: "lock")
-        #expect(!report.valid, "the checker must catch the overlap")
-        #expect(report.overlaps.count == 1)
-        if let (a, b) = report.overlaps.first {
+        let report = exclusivity(log.history)
+        #expect(report.passed == false, "the checker must catch the overlap")
+        let holds = try! LockExclusivity().holds(log.history)
+        let overlapping = zip(holds, holds.dropFirst()).filter { $0.1.start < $0.0.end && $0.0.process != $0.1.process }
+        #expect(overlapping.count == 1)
+        if let (a, b) = overlapping.first {
             #expect(a.process == holder.index - 1, "the paused holder's hold started first")
-            #expect(b.process != a.process)
-            #expect(a.until - b.from > 1_000_000_000, "the paused client believed it held for seconds after the other got it")
+            #expect(a.end - b.start > 1_000_000_000, "the paused client believed it held for seconds after the other got it")
         }
         // On resume its late timers fire: the renewal or the release finds another token.
         let holderProcess = holder.index - 1
         #expect(log.history.operations.contains { $0.process == holderProcess && $0.f == "release" && $0.type == .fail })
-    }
-
-    @Test func exclusivityCheckerPassesTurnsAndFailsOverlaps() {
-        func op(_ p: Int, _ t: OpType, _ f: String, _ time: Int64) -> Operation {
-            Operation(process: p, type: t, f: f, key: "lock", value: .string("t\(p)"), time: time)
-        }
-        let turns = History([op(0, .invoke, "acquire", 0), op(0, .ok, "acquire", 1), op(1, .invoke, "acquire", 2), op(1, .fail, "acquire", 3),
-                             op(0, .invoke, "release", 10), op(0, .ok, "release", 11), op(1, .invoke, "acquire", 12), op(1, .ok, "acquire", 13)])
-        #expect(LockExclusivity.check(turns).valid)
-        let overlap = History([op(0, .invoke, "acquire", 0), op(0, .ok, "acquire", 1), op(1, .invoke, "acquire", 2), op(1, .ok, "acquire", 5),
-                               op(0, .invoke, "release", 10), op(0, .fail, "release", 11)])
-        let r = LockExclusivity.check(overlap)
-        #expect(!r.valid)
-        #expect(r.overlaps.count == 1 && r.overlaps[0].0.process == 0 && r.overlaps[0].1.process == 1)
     }
 
     /// Five independent primaries and two Redlock clients.
@@ -91,9 +84,9 @@ import FaultlineHistory
     @Test func redlockIsExclusiveWhenClocksBehave() {
         let (sim, _, clients, log) = redlockRig(seed: 43)
         sim.run(until: SimTime.zero + .seconds(60))
-        let report = LockExclusivity.check(log.history, key: "lock")
-        #expect(report.valid, "\(report)")
-        #expect(report.holds.count > 10)
+        let report = exclusivity(log.history)
+        #expect(report.passed == true, "\(report.detail)")
+        #expect(try! LockExclusivity().holds(log.history).count > 10)
         for c in clients {
             let v = sim.actor(c, as: RedlockClient.self)!.lastValidityMs
             #expect(v > 0 && v <= 5_000 - (5_000 / 100 + 2), "validity = TTL - elapsed - drift")
@@ -110,7 +103,7 @@ import FaultlineHistory
         // TTL (an NTP correction); their keys expire early and a majority is free again.
         for s in servers.prefix(3) { sim.jumpClock(s, by: .seconds(6)) }
         sim.run(for: .seconds(10))
-        let report = LockExclusivity.check(log.history, key: "lock")
-        #expect(!report.valid, "the checker must catch two holders")
+        let report = exclusivity(log.history)
+        #expect(report.passed == false, "the checker must catch two holders")
     }
 }

@@ -92,9 +92,9 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
             let pair = pairs[i]
             switch try model.call(for: pair) {
             case .required(let input, let output):
-                problem.append(input, output, required: true, readOnly: model.isReadOnly(input, output), call: pair.invoke.index, ret: pair.completionIndex)
+                problem.append(input, output, required: true, readOnly: model.isReadOnly(input, output), blindWrite: model.isBlindWrite(input, output), call: pair.invoke.index, ret: pair.completionIndex)
             case .optional(let input, let output):
-                problem.append(input, output, required: false, readOnly: model.isReadOnly(input, output), call: pair.invoke.index, ret: Int.max)
+                problem.append(input, output, required: false, readOnly: model.isReadOnly(input, output), blindWrite: model.isBlindWrite(input, output), call: pair.invoke.index, ret: Int.max)
             case .omitted:
                 continue
             }

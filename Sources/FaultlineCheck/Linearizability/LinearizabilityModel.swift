@@ -39,6 +39,11 @@ public protocol LinearizabilityModel: Sendable {
     /// alternatives to it, so answer true only when it holds for every state. The
     /// default, false, is always safe.
     func isReadOnly(_ input: Input, _ output: Output) -> Bool
+    /// True when the operation overwrites: `step` accepts it in every state and the state
+    /// after it does not depend on the state before (a plain write, a put). Lets the
+    /// search skip placing it right after an indeterminate operation, whose effect it
+    /// would erase. The default, false, is always safe.
+    func isBlindWrite(_ input: Input, _ output: Output) -> Bool
     /// A 64-bit hash of `state` for the search's memo table. The default uses `Hasher`;
     /// models with cheap states override it.
     func hash(_ state: State) -> UInt64
@@ -64,6 +69,7 @@ public enum ModelCall<Input, Output> {
 extension LinearizabilityModel {
     public var partitionsByKey: Bool { true }
     public func isReadOnly(_ input: Input, _ output: Output) -> Bool { false }
+    public func isBlindWrite(_ input: Input, _ output: Output) -> Bool { false }
 
     public func hash(_ state: State) -> UInt64 {
         var h = Hasher()

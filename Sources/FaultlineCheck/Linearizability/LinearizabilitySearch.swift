@@ -6,15 +6,19 @@ struct SearchProblem<M: LinearizabilityModel> {
     var required: [Bool] = []
     /// True when the model says the operation never changes any state.
     var readOnly: [Bool] = []
+    /// True when the model says the operation overwrites the state whatever it was.
+    var blindWrite: [Bool] = []
     /// History positions of the invocation and of the completion (`Int.max` if optional).
     var callPosition: [Int] = []
     var returnPosition: [Int] = []
 
     var count: Int { inputs.count }
 
-    mutating func append(_ input: M.Input, _ output: M.Output, required r: Bool, readOnly ro: Bool, call: Int, ret: Int) {
+    mutating func append(_ input: M.Input, _ output: M.Output, required r: Bool, readOnly ro: Bool, blindWrite bw: Bool,
+                         call: Int, ret: Int) {
         precondition(!r || ret > call, "a completion comes after its invocation")
-        inputs.append(input); outputs.append(output); required.append(r); readOnly.append(ro)
+        precondition(!(ro && bw), "an operation cannot both leave and overwrite the state")
+        inputs.append(input); outputs.append(output); required.append(r); readOnly.append(ro); blindWrite.append(bw)
         callPosition.append(call); returnPosition.append(r ? ret : Int.max)
     }
 }
@@ -87,9 +91,12 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
         let entryMatch = UnsafeMutablePointer<Int32>.allocate(capacity: entryCount)
         let next = UnsafeMutablePointer<Int32>.allocate(capacity: entryCount)
         let prev = UnsafeMutablePointer<Int32>.allocate(capacity: entryCount)
-        let words = (n + 63) / 64
+        // Bit n is the "after an optional operation" flag, part of the configuration
+        // because pruning (3) depends on it.
+        let flagBit = n
+        let words = (n + 1 + 63) / 64
         let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
-        let zobrist = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+        let zobrist = UnsafeMutablePointer<UInt64>.allocate(capacity: n + 1)
         let stackEntry = UnsafeMutablePointer<Int32>.allocate(capacity: n + 1)
         // A forced frame placed an operation that, by the argument below, must be the
         // next one if any order exists; when it fails, its whole configuration fails.
@@ -115,7 +122,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
         }
         bits.initialize(repeating: 0, count: words)
         var seed: UInt64 = 0x5EED_F417_11E5_0001
-        for op in 0..<n { seed &+= 0x9E37_79B9_7F4A_7C15; zobrist[op] = mix64(seed) }
+        for op in 0...n { seed &+= 0x9E37_79B9_7F4A_7C15; zobrist[op] = mix64(seed) }
 
         var model = self.model
         defer { self.model = model }
@@ -125,6 +132,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
         stackStates.reserveCapacity(n + 1)
         var depth = 0
         var setHash: UInt64 = 0
+        var afterOptional = false
         // The longest order built, and the return that stopped it, for the explanation.
         var bestPrefix: [Int32] = []
         var bestBlocked: Int32 = -1
@@ -135,6 +143,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
         let outcome: SearchOutcome = problem.inputs.withUnsafeBufferPointer { inputs in
             problem.outputs.withUnsafeBufferPointer { outputs in
               problem.readOnly.withUnsafeBufferPointer { readOnly in
+               problem.blindWrite.withUnsafeBufferPointer { blindWrite in
                 var e = next[0]
                 while true {
                     stats.steps += 1
@@ -145,6 +154,22 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                     if match != -2 {
                         // A call: try to linearize its operation now.
                         let op = Int(entryOp[Int(e)])
+                        // (3) Pruning: no overwrite right after an optional operation. Call a
+                        //     completion redundant when an optional operation r is followed
+                        //     directly by an overwrite x: dropping r leaves the state after x
+                        //     the same and breaks no real-time order (r has no return), so
+                        //     every successful completion shrinks to one without such a pair.
+                        //     The search only builds those. Because what it may try next now
+                        //     depends on whether the last operation was optional, that flag
+                        //     is part of the configuration (bit n of the memo's bitset).
+                        //     (1) and (2) survive the restriction: (1) drops r where it was
+                        //     never followed by an overwrite; (2) moves a read-only r to the
+                        //     front, and dropping any optional op that then sits before an
+                        //     overwrite restores the form; r itself is no overwrite.
+                        if afterOptional && blindWrite[op] {
+                            e = next[Int(e)]
+                            continue
+                        }
                         if let after = model.step(state, inputs[op], outputs[op]) {
                             // Pruning, and why it is sound. Let C be the current configuration
                             // and r this operation, legal now.
@@ -166,15 +191,20 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                             let forced = match >= 0 && readOnly[op]
                             assert(!forced || unchanged, "a read-only operation left the state unchanged")
                             let word = op >> 6, bit = UInt64(1) << UInt64(op & 63)
+                            let flagWord = flagBit >> 6, flag = UInt64(1) << UInt64(flagBit & 63)
+                            let nowOptional = match == -1
                             bits[word] |= bit
-                            let h = (setHash ^ zobrist[op]) ^ (model.hash(after) &* 0x9E37_79B9_7F4A_7C15)
+                            var newHash = setHash ^ zobrist[op]
+                            if nowOptional != afterOptional { bits[flagWord] ^= flag; newHash ^= zobrist[flagBit] }
+                            let h = newHash ^ (model.hash(after) &* 0x9E37_79B9_7F4A_7C15)
                             // A forced step skips the memo: C + r fails exactly when C does,
                             // and C's own entry already stands for both.
                             if forced || memo.insert(hash: h, bits: bits, state: after) {
                                 if memo.count > memoEntriesMax {
                                     return .unknown(reason: "memo limit of \(memoEntriesMax) configurations reached", stepsExhausted: false)
                                 }
-                                setHash ^= zobrist[op]
+                                setHash = newHash
+                                afterOptional = nowOptional
                                 stackEntry[depth] = e
                                 stackForced[depth] = forced
                                 stackStates.append(state)
@@ -196,6 +226,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                                 continue
                             }
                             bits[word] &= ~bit
+                            if nowOptional != afterOptional { bits[flagWord] ^= flag }
                         }
                         e = next[Int(e)]
                         continue
@@ -215,6 +246,12 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                         state = stackStates.removeLast()
                         bits[op >> 6] &= ~(UInt64(1) << UInt64(op & 63))
                         setHash ^= zobrist[op]
+                        let restored = depth > 0 && entryMatch[Int(stackEntry[depth - 1])] == -1
+                        if restored != afterOptional {
+                            bits[flagBit >> 6] ^= UInt64(1) << UInt64(flagBit & 63)
+                            setHash ^= zobrist[flagBit]
+                            afterOptional = restored
+                        }
                         // Unlift in the reverse order of lifting.
                         let m = entryMatch[Int(top)]
                         if m >= 0 {
@@ -228,6 +265,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                     }
                     bestIsCurrent = false
                 }
+               }
               }
             }
         }

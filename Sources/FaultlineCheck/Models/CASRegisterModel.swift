@@ -54,6 +54,9 @@ public struct CASRegisterModel: LinearizabilityModel {
     }
 
     public func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
+    public func isBlindWrite(_ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        if case .write = input { return true } else { return false }
+    }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }
@@ -77,6 +80,9 @@ public struct RegisterModel: LinearizabilityModel {
     }
 
     public func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
+    public func isBlindWrite(_ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        if case .write = input { return true } else { return false }
+    }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }

@@ -56,6 +56,9 @@ public struct KVModel: LinearizabilityModel {
     public func isReadOnly(_ input: KVInput, _ output: Void) -> Bool {
         if case .get = input { return true } else { return false }
     }
+    public func isBlindWrite(_ input: KVInput, _ output: Void) -> Bool {
+        if case .put = input { return true } else { return false }
+    }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { "key holds \(quoted(strings.string(of: state)))" }
