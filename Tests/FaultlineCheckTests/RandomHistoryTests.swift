@@ -165,3 +165,54 @@ import FaultlineHistory
         #expect(valid > 200 && invalid > 50, "\(valid) valid, \(invalid) invalid")
     }
 }
+
+/// Medium histories (too long for brute force): the pruned search against plain
+/// Wing-Gong-Lowe with the same memo, which the brute-force tests vouch for.
+@Suite struct PruningAgreementTests {
+    static func medium(_ kind: RandomHistoryTests.Kind, rng: inout TestRandom) -> History {
+        // Four small histories with their own process ids; pairs of them interleaved at
+        // random (two groups of clients racing), the pairs one after the other.
+        var rounds: [[FaultlineHistory.Operation]] = []
+        for round in 0..<4 {
+            rounds.append(RandomHistoryTests.generate(kind, rng: &rng).operations.map { op in
+                var op = op; op.process += 10 * round; return op
+            })
+        }
+        var all: [FaultlineHistory.Operation] = []
+        for pair in [(0, 1), (2, 3)] {
+            var a = rounds[pair.0][...], b = rounds[pair.1][...]
+            while !a.isEmpty || !b.isEmpty {
+                if b.isEmpty || (!a.isEmpty && rng.chance(50)) { all.append(a.removeFirst()) } else { all.append(b.removeFirst()) }
+            }
+        }
+        for i in all.indices { all[i].time = Int64(i + 1) }
+        return History(all)
+    }
+
+    func agree<M: LinearizabilityModel>(_ kind: RandomHistoryTests.Kind, model: M, seed: UInt64, count: Int) throws -> (Int, Int) {
+        var rng = TestRandom(seed: seed)
+        var valid = 0, invalid = 0
+        for i in 0..<(count * RandomHistoryTests.scale) {
+            let h = Self.medium(kind, rng: &rng)
+            var plain = LinearizabilityChecker(model: model)
+            plain.pruning = false
+            let expected = try plain.check(h).linearizable
+            let got = try LinearizabilityChecker(model: model).check(h).linearizable
+            let listing = h.operations.map(\.description).joined(separator: "\n")
+            #expect(got == expected, "history \(i) of seed \(seed):\n\(listing)")
+            if got != expected { break }
+            if expected == true { valid += 1 } else { invalid += 1 }
+        }
+        return (valid, invalid)
+    }
+
+    @Test func prunedSearchAgreesWithPlainSearchOnLongerRegisterHistories() throws {
+        let (valid, invalid) = try agree(.casRegister, model: CASRegisterModel(), seed: 11, count: 400)
+        #expect(valid > 40 && invalid > 40, "\(valid) valid, \(invalid) invalid")
+    }
+
+    @Test func prunedSearchAgreesWithPlainSearchOnLongerKVHistories() throws {
+        let (valid, invalid) = try agree(.kv, model: KVModel(), seed: 12, count: 400)
+        #expect(valid > 40 && invalid > 40, "\(valid) valid, \(invalid) invalid")
+    }
+}

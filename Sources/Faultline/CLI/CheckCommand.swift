@@ -69,7 +69,8 @@ enum CheckCommand {
             if report.partitions.count > 1 {
                 for p in report.partitions {
                     let verdict = p.linearizable.map { $0 ? "linearizable" : "NOT linearizable" } ?? "unknown"
-                    console.out("  key \(p.key.map { Value.ednQuoted($0) } ?? "nil"): \(verdict), \(p.operations) operations, \(p.steps) steps\n")
+                    console.out("  key \(p.key.map { Value.ednQuoted($0) } ?? "nil"): \(verdict), \(p.operations) operations, \(p.steps) steps"
+                                + " (\(p.pushes) placed, \(p.illegal) refused, \(p.memoHits) seen, \(p.backtracks) undone)\n")
                 }
             }
         }

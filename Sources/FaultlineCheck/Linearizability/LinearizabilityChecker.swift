@@ -13,6 +13,8 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
     /// Keep checking the other partitions after one fails (Jepsen reports every key);
     /// false stops at the first failure, which is faster.
     public var checkAllPartitions: Bool
+    /// Tests turn the search's prunings off to compare answers with and without them.
+    var pruning = true
 
     public init(model: Model, budget: SearchBudget = .default, checkAllPartitions: Bool = true) {
         self.model = model; self.budget = budget; self.checkAllPartitions = checkAllPartitions
@@ -92,9 +94,9 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
             let pair = pairs[i]
             switch try model.call(for: pair) {
             case .required(let input, let output):
-                problem.append(input, output, required: true, readOnly: model.isReadOnly(input, output), blindWrite: model.isBlindWrite(input, output), call: pair.invoke.index, ret: pair.completionIndex)
+                problem.append(input, output, required: true, readOnly: model.isReadOnly(input, output), blindWrite: model.isBlindWrite(input, output), extending: model.isExtending(input, output), call: pair.invoke.index, ret: pair.completionIndex)
             case .optional(let input, let output):
-                problem.append(input, output, required: false, readOnly: model.isReadOnly(input, output), blindWrite: model.isBlindWrite(input, output), call: pair.invoke.index, ret: Int.max)
+                problem.append(input, output, required: false, readOnly: model.isReadOnly(input, output), blindWrite: model.isBlindWrite(input, output), extending: model.isExtending(input, output), call: pair.invoke.index, ret: Int.max)
             case .omitted:
                 continue
             }
@@ -106,10 +108,13 @@ public struct LinearizabilityChecker<Model: LinearizabilityModel>: Sendable {
     private func run(_ p: PreparedPartition, pairs: [OperationPair], stepsMax: Int)
         -> (partition: LinearizabilityReport.Partition, failure: LinearizabilityFailure?) {
         var search = LinearizabilitySearch(model: p.model, problem: p.problem)
+        search.pruning = pruning
         let (outcome, stats) = search.run(stepsMax: stepsMax, memoEntriesMax: budget.memoEntriesMax)
         var partition = LinearizabilityReport.Partition(
             key: p.key, linearizable: nil, operations: p.members, searched: p.problem.count,
             steps: stats.steps, memoEntries: stats.memoEntries, linearization: [], unknownReason: nil)
+        partition.pushes = stats.pushes; partition.illegal = stats.illegal
+        partition.memoHits = stats.memoHits; partition.backtracks = stats.backtracks
         switch outcome {
         case .linearizable(let order):
             partition.linearizable = true
@@ -148,6 +153,9 @@ public struct LinearizabilityReport: Sendable {
         public var searched: Int
         public var steps: Int
         public var memoEntries: Int
+        /// Search profile: operations placed, steps the model refused, configurations
+        /// already seen, choices undone.
+        public var pushes = 0, illegal = 0, memoHits = 0, backtracks = 0
         /// When linearizable: the history indices of the invocations, in a legal order.
         public var linearization: [Int]
         public var unknownReason: String?

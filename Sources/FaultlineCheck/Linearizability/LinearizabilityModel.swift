@@ -44,6 +44,14 @@ public protocol LinearizabilityModel: Sendable {
     /// search skip placing it right after an indeterminate operation, whose effect it
     /// would erase. The default, false, is always safe.
     func isBlindWrite(_ input: Input, _ output: Output) -> Bool
+    /// True when the operation only extends the state (an append), so that every state
+    /// reached from s by such operations extends s; read-only operations qualify too.
+    /// With `mayBecomeLegal(afterExtending:_:_:)` it lets the search abandon a
+    /// configuration whose next read can no longer be satisfied. The default is false.
+    func isExtending(_ input: Input, _ output: Output) -> Bool
+    /// For a read-only operation: false only when no extension of `state` could make it
+    /// legal (the string read does not start with the string held). The default is true.
+    func mayBecomeLegal(afterExtending state: State, _ input: Input, _ output: Output) -> Bool
     /// A 64-bit hash of `state` for the search's memo table. The default uses `Hasher`;
     /// models with cheap states override it.
     func hash(_ state: State) -> UInt64
@@ -70,6 +78,8 @@ extension LinearizabilityModel {
     public var partitionsByKey: Bool { true }
     public func isReadOnly(_ input: Input, _ output: Output) -> Bool { false }
     public func isBlindWrite(_ input: Input, _ output: Output) -> Bool { false }
+    public func isExtending(_ input: Input, _ output: Output) -> Bool { false }
+    public func mayBecomeLegal(afterExtending state: State, _ input: Input, _ output: Output) -> Bool { true }
 
     public func hash(_ state: State) -> UInt64 {
         var h = Hasher()

@@ -8,6 +8,8 @@ struct SearchProblem<M: LinearizabilityModel> {
     var readOnly: [Bool] = []
     /// True when the model says the operation overwrites the state whatever it was.
     var blindWrite: [Bool] = []
+    /// True when the model says the operation only extends the state.
+    var extending: [Bool] = []
     /// History positions of the invocation and of the completion (`Int.max` if optional).
     var callPosition: [Int] = []
     var returnPosition: [Int] = []
@@ -15,10 +17,10 @@ struct SearchProblem<M: LinearizabilityModel> {
     var count: Int { inputs.count }
 
     mutating func append(_ input: M.Input, _ output: M.Output, required r: Bool, readOnly ro: Bool, blindWrite bw: Bool,
-                         call: Int, ret: Int) {
+                         extending ex: Bool, call: Int, ret: Int) {
         precondition(!r || ret > call, "a completion comes after its invocation")
         precondition(!(ro && bw), "an operation cannot both leave and overwrite the state")
-        inputs.append(input); outputs.append(output); required.append(r); readOnly.append(ro); blindWrite.append(bw)
+        inputs.append(input); outputs.append(output); required.append(r); readOnly.append(ro); blindWrite.append(bw); extending.append(ex)
         callPosition.append(call); returnPosition.append(r ? ret : Int.max)
     }
 }
@@ -37,6 +39,11 @@ enum SearchOutcome: Sendable {
 struct SearchStats: Sendable {
     var steps = 0
     var memoEntries = 0
+    var pushes = 0
+    var doomed = 0
+    var illegal = 0
+    var memoHits = 0
+    var backtracks = 0
 }
 
 /// The Wing-Gong-Lowe search (Wing & Gong 1993; Lowe 2017, "Testing for linearizability"),
@@ -67,6 +74,9 @@ struct SearchStats: Sendable {
 struct LinearizabilitySearch<M: LinearizabilityModel> {
     var model: M
     let problem: SearchProblem<M>
+    /// False turns off prunings (1) to (4): plain Wing-Gong-Lowe, for tests that check
+    /// the prunings never change an answer.
+    var pruning = true
 
     /// Runs the search; `stepsMax` bounds this partition's steps.
     mutating func run(stepsMax: Int, memoEntriesMax: Int) -> (SearchOutcome, SearchStats) {
@@ -139,6 +149,38 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
         var bestIsCurrent = true
 
         func prefix() -> [Int32] { (0..<depth).map { entryOp[Int(stackEntry[$0])] } }
+        let anyExtending = problem.extending.contains(true)
+        /// The first pending return's operation when pruning (4) applies to it, else -1.
+        func doomedReturn() -> Int {
+            // R is the first pending return of a read; returns of other operations before it
+            // are passed over (their calls are ahead of them, so already seen).
+            var x = next[0]
+            var overwrites = false
+            while x != tail {
+                let op = Int(entryOp[Int(x)])
+                if entryMatch[Int(x)] == -2 {
+                    if problem.readOnly[op] { break }
+                } else if problem.blindWrite[op] {
+                    overwrites = true
+                } else if !problem.extending[op] {
+                    return -1
+                }
+                x = next[Int(x)]
+            }
+            guard x != tail else { return -1 }
+            let r = Int(entryOp[Int(x)])
+            if model.mayBecomeLegal(afterExtending: state, problem.inputs[r], problem.outputs[r]) { return -1 }
+            guard overwrites else { return r }
+            // An overwrite among them restarts from its own state: R must extend one of those.
+            var y = next[0]
+            while y != x {
+                let op = Int(entryOp[Int(y)])
+                if entryMatch[Int(y)] != -2, problem.blindWrite[op], let base = model.step(state, problem.inputs[op], problem.outputs[op]),
+                   model.mayBecomeLegal(afterExtending: base, problem.inputs[r], problem.outputs[r]) { return -1 }
+                y = next[Int(y)]
+            }
+            return r
+        }
 
         let outcome: SearchOutcome = problem.inputs.withUnsafeBufferPointer { inputs in
             problem.outputs.withUnsafeBufferPointer { outputs in
@@ -166,7 +208,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                         //     never followed by an overwrite; (2) moves a read-only r to the
                         //     front, and dropping any optional op that then sits before an
                         //     overwrite restores the form; r itself is no overwrite.
-                        if afterOptional && blindWrite[op] {
+                        if pruning && afterOptional && blindWrite[op] {
                             e = next[Int(e)]
                             continue
                         }
@@ -187,8 +229,8 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                             //     as writing the value already held, is not enough: moved
                             //     later, such an operation does change the state.)
                             let unchanged = after == state
-                            if unchanged && match == -1 { e = next[Int(e)]; continue }
-                            let forced = match >= 0 && readOnly[op]
+                            if pruning && unchanged && match == -1 { e = next[Int(e)]; continue }
+                            let forced = pruning && match >= 0 && readOnly[op]
                             assert(!forced || unchanged, "a read-only operation left the state unchanged")
                             let word = op >> 6, bit = UInt64(1) << UInt64(op & 63)
                             let flagWord = flagBit >> 6, flag = UInt64(1) << UInt64(flagBit & 63)
@@ -205,6 +247,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                                 }
                                 setHash = newHash
                                 afterOptional = nowOptional
+                                stats.pushes += 1
                                 stackEntry[depth] = e
                                 stackForced[depth] = forced
                                 stackStates.append(state)
@@ -222,14 +265,32 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                                 if depth > bestPrefix.count {
                                     bestPrefix = prefix(); bestBlocked = -1; bestIsCurrent = true
                                 }
-                                e = next[0]
+                                // (4) Pruning: the first pending read R must be placed before it
+                                //     returns, and only operations invoked before that (the calls
+                                //     ahead of its return in the list) can go before it. If those only
+                                //     extend the state (appends) or overwrite it (puts), the state
+                                //     R sees extends the current one or an overwrite's; if R is a
+                                //     read that no such extension satisfies, no order completes
+                                //     from here.
+                                let r = pruning && anyExtending ? doomedReturn() : -1
+                                if r < 0 {
+                                    e = next[0]
+                                    continue
+                                }
+                                if bestIsCurrent { bestBlocked = Int32(r); bestIsCurrent = false }
+                                stats.doomed += 1
+                            } else {
+                                bits[word] &= ~bit
+                                if nowOptional != afterOptional { bits[flagWord] ^= flag }
+                                stats.memoHits += 1
+                                e = next[Int(e)]
                                 continue
                             }
-                            bits[word] &= ~bit
-                            if nowOptional != afterOptional { bits[flagWord] ^= flag }
+                        } else {
+                            stats.illegal += 1
+                            e = next[Int(e)]
+                            continue
                         }
-                        e = next[Int(e)]
-                        continue
                     } else {
                         // A return whose operation is not linearized: C fails.
                         assert(e != tail, "the tail is reached only after every required operation is placed")
@@ -240,6 +301,7 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                     while forced {
                         if depth == 0 { return .notLinearizable(prefix: bestPrefix, blocked: bestBlocked) }
                         depth -= 1
+                        stats.backtracks += 1
                         let top = stackEntry[depth]
                         forced = stackForced[depth]
                         let op = Int(entryOp[Int(top)])

@@ -57,6 +57,12 @@ public struct CASRegisterModel: LinearizabilityModel {
     public func isBlindWrite(_ input: RegisterInput, _ output: RegisterOutput) -> Bool {
         if case .write = input { return true } else { return false }
     }
+    /// Only read-only operations extend (they leave the state as it is), so pruning (4)
+    /// asks whether a pending read matches the state or an overwrite's value.
+    public func isExtending(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
+    public func mayBecomeLegal(afterExtending state: Int32, _ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        RegisterCalls.step(state, input, output) != nil
+    }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }
     public func describe(_ state: Int32) -> String { RegisterCalls.describe(values[state]) }
@@ -82,6 +88,12 @@ public struct RegisterModel: LinearizabilityModel {
     public func isReadOnly(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
     public func isBlindWrite(_ input: RegisterInput, _ output: RegisterOutput) -> Bool {
         if case .write = input { return true } else { return false }
+    }
+    /// Only read-only operations extend (they leave the state as it is), so pruning (4)
+    /// asks whether a pending read matches the state or an overwrite's value.
+    public func isExtending(_ input: RegisterInput, _ output: RegisterOutput) -> Bool { RegisterCalls.isReadOnly(input, output) }
+    public func mayBecomeLegal(afterExtending state: Int32, _ input: RegisterInput, _ output: RegisterOutput) -> Bool {
+        RegisterCalls.step(state, input, output) != nil
     }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }

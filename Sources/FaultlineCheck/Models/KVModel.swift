@@ -32,7 +32,7 @@ public struct KVModel: LinearizabilityModel {
     public mutating func call(for pair: OperationPair) throws(HistoryError) -> ModelCall<KVInput, Void> {
         func intern(_ r: KVRequest) -> KVInput {
             switch r {
-            case .get(let s): return .get(strings.valueID(s))
+            case .get(let s): return .get(strings.answerID(s))
             case .put(let s): return .put(strings.valueID(s))
             case .append(let s): return .append(strings.valueID(s))
             }
@@ -58,6 +58,13 @@ public struct KVModel: LinearizabilityModel {
     }
     public func isBlindWrite(_ input: KVInput, _ output: Void) -> Bool {
         if case .put = input { return true } else { return false }
+    }
+    public func isExtending(_ input: KVInput, _ output: Void) -> Bool {
+        if case .put = input { return false } else { return true }
+    }
+    public func mayBecomeLegal(afterExtending state: Int32, _ input: KVInput, _ output: Void) -> Bool {
+        guard case .get(let v) = input else { return true }
+        return strings.mayExtend(state, to: v)
     }
     @inline(__always)
     public func hash(_ state: Int32) -> UInt64 { mix64(UInt64(UInt32(bitPattern: state))) }

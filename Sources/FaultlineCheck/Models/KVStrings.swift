@@ -12,6 +12,8 @@ struct KVStrings: Sendable {
     private var valueIDs: [String: Int32] = ["": 0]
     private var valueHash: [UInt64] = [0]
     private var valuePower: [UInt64] = [1]      // base ^ length
+    /// For get answers: the hash of every prefix (index = prefix length); empty otherwise.
+    private var prefixHashes: [[UInt64]] = [[0]]
 
     private var parent: [Int32] = [-1]
     private var appendedValue: [Int32] = [0]
@@ -35,7 +37,19 @@ struct KVStrings: Sendable {
         let bytes = Array(s.utf8)
         var h: UInt64 = 0, p: UInt64 = 1
         for b in bytes { h = h &* Self.base &+ UInt64(b) &+ 1; p = p &* Self.base }
-        valueIDs[s] = id; values.append(bytes); valueHash.append(h); valuePower.append(p)
+        valueIDs[s] = id; values.append(bytes); valueHash.append(h); valuePower.append(p); prefixHashes.append([])
+        return id
+    }
+
+    /// `valueID` for a string a get returned, with its prefix hashes for `mayExtend`.
+    mutating func answerID(_ s: String) -> Int32 {
+        let id = valueID(s)
+        if prefixHashes[Int(id)].isEmpty {
+            var hashes = [UInt64](repeating: 0, count: values[Int(id)].count + 1)
+            var h: UInt64 = 0
+            for (i, b) in values[Int(id)].enumerated() { h = h &* Self.base &+ UInt64(b) &+ 1; hashes[i + 1] = h }
+            prefixHashes[Int(id)] = hashes
+        }
         return id
     }
 
@@ -69,6 +83,18 @@ struct KVStrings: Sendable {
               string(of: node) == values[Int(v)] else { return false }
         answerNode.set(UInt64(v), node)        // nodes are canonical: no other node can hold it
         return true
+    }
+
+    /// False when value `v` certainly does not start with `node`'s string: it is shorter,
+    /// or its prefix of that length hashes differently (equal strings hash equally, so a
+    /// differing hash proves they differ). True means "maybe".
+    @inline(__always)
+    func mayExtend(_ node: Int32, to v: Int32) -> Bool {
+        let length = nodeLength[Int(node)]
+        let hashes = prefixHashes[Int(v)]
+        guard !hashes.isEmpty else { return true }      // not an answer: no prefix table, say maybe
+        guard length < hashes.count else { return false }
+        return hashes[length] == nodeHash[Int(node)]
     }
 
     /// The string a node holds, built from its chain of appends.
