@@ -261,9 +261,11 @@ final class PBClient: SimActor {
             guard let f = inflight, f.op == op else { return }
             ctx.cancelTimer(f.timer)
             if ok { complete(.ok, values: values, ctx) } else {
-                complete(.fail, values: nil, ctx)
-                // NOTPRIMARY, STEPPED DOWN, a sync timeout: try the next server.
-                _ = error
+                // NOTPRIMARY and BUSY mean nothing was applied: a definite failure. A sync
+                // timeout or a step-down left the add on the primary (and perhaps on some
+                // backups): it may yet survive, so it is indeterminate.
+                let definite = error == "NOTPRIMARY" || error == "BUSY"
+                complete(definite ? .fail : .info, values: nil, ctx)
                 target = (target + 1) % servers
             }
         case .disconnected(let peer):
@@ -418,32 +420,27 @@ final class PBCluster: SimulatedCluster {
         }
     }
 
-    /// Every add acknowledged `ok` must appear in the last final read of its key.
+    /// Jepsen's set check per key (FaultlineCheck's SetLostWrites): every add acknowledged
+    /// `ok` must be in the key's final read, no failed add may show up.
     func lostWrites() -> CheckResult {
         let h = recorder.history
-        var finalRead: [String: (values: [Int64], index: Int)] = [:]
-        for i in recorder.finalReadIndexes where h[i].type == .ok {
-            if let k = h[i].key, let list = h[i].value.listValue { finalRead[k] = (list.compactMap(\.intValue), i) }
+        guard !recorder.finalReadIndexes.isEmpty else {
+            return CheckResult(name: "lost-writes", passed: nil, detail: "no final read completed: cannot tell whether writes survived")
         }
-        var lost: [Int] = [], acked = 0
-        for op in h.operations where op.type == .ok && op.f == "add" {
-            acked += 1
-            guard let k = op.key, let v = op.value.intValue else { continue }
-            if let r = finalRead[k], !r.values.contains(v) { lost.append(op.index) }
+        var (result, _) = IndependentKeys.check(h, name: "lost-writes") { (sub: History) throws(HistoryError) -> CheckResult in
+            try SetLostWrites().check(sub)
         }
-        if finalRead.isEmpty {
-            return CheckResult(name: "lost-writes", passed: false, detail: "no final read completed: cannot tell whether writes survived")
+        let lost = result.figure("lost"), acked = result.figure("acknowledged")
+        if result.passed == false, let op = result.evidence.first(where: { $0.f == "add" && $0.type == .ok }) {
+            let read = result.evidence.last { $0.f == "read" && $0.type == .ok }
+            result.detail = "\(lost) of \(acked) acknowledged adds lost; first: process \(op.process) added \(op.value) to \(op.key ?? "") "
+                + "on \(op.node ?? "?") (ok at \(SimTime(nanoseconds: op.time))), but the final read"
+                + (read.map { " #\($0.index) on \($0.node ?? "?")" } ?? "") + " does not hold it; "
+                + "failed-but-present \(result.figure("failed-but-present")), unexpected \(result.figure("unexpected"))"
+        } else if result.passed == true {
+            result.detail = "all \(acked) acknowledged adds are in the final reads (\(result.figure("recovered")) indeterminate ones survived)"
         }
-        guard let first = lost.first else {
-            return CheckResult(name: "lost-writes", passed: true, detail: "all \(acked) acknowledged adds are in the final reads")
-        }
-        let op = h[first]
-        let read = finalRead[op.key!]!
-        return CheckResult(
-            name: "lost-writes", passed: false,
-            detail: "\(lost.count) of \(acked) acknowledged adds lost; first: process \(op.process) added \(op.value) to \(op.key!) "
-                + "on \(op.node ?? "?") (ok at \(SimTime(nanoseconds: op.time))), but the final read #\(read.index) on \(h[read.index].node ?? "?") does not hold it",
-            evidence: [op, h[read.index]], counts: [.init("lost", lost.count), .init("acknowledged", acked)])
+        return result
     }
 
     func nodeStates() -> [(node: String, state: String)] {

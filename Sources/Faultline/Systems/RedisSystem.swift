@@ -201,25 +201,7 @@ final class RedisScenarioCluster: SimulatedCluster {
     func check(_ name: String) -> CheckResult {
         switch name {
         case "lost-writes":
-            let report = redis.lostWrites()
-            guard report.hadFinalRead else {
-                return CheckResult(name: name, passed: nil, detail: "no final read completed: cannot tell whether writes survived")
-            }
-            let h = redis.history
-            let lostOps = h.operations.filter { $0.f == "add" && $0.type == .ok && report.lost.contains($0.value.intValue ?? -1) }
-            var detail = report.description
-            var finalRead: Operation?
-            if let first = lostOps.first {
-                finalRead = h.operations.last { $0.f == "read" && $0.type == .ok && $0.key == first.key }
-                detail = "\(report.lost.count) of \(report.acknowledged) acknowledged writes lost; first: process \(first.process) "
-                    + "RPUSH \(first.key ?? "") \(first.value) acknowledged by \(first.node ?? "?") at \(SimTime(nanoseconds: first.time)), "
-                    + "missing from the final LRANGE" + (finalRead.map { " on \($0.node ?? "?") at \(SimTime(nanoseconds: $0.time))" } ?? "")
-                    + "\n" + report.description
-            }
-            return CheckResult(name: name, passed: report.valid, detail: detail,
-                               evidence: Array(lostOps.prefix(20)) + (report.valid ? [] : finalRead.map { [$0] } ?? []),
-                               counts: [.init("acknowledged", report.acknowledged), .init("lost", report.lost.count),
-                                        .init("failed-but-present", report.failedButPresent.count)])
+            return lostWrites()
         case "lost-writes-window":
             return lossWindow()
         default:
@@ -227,16 +209,40 @@ final class RedisScenarioCluster: SimulatedCluster {
         }
     }
 
+    /// Jepsen's set check on each list on its own (FaultlineCheck's SetLostWrites), with the
+    /// first lost write told in Redis terms.
+    func lostWrites() -> CheckResult {
+        let h = redis.history
+        let (combined, _) = IndependentKeys.check(h, name: "lost-writes") { (sub: History) throws(HistoryError) -> CheckResult in
+            try SetLostWrites().check(sub)
+        }
+        var result = combined
+        let lost = combined.figure("lost"), acked = combined.figure("acknowledged")
+        let totals = "acknowledged \(acked), lost \(lost), recovered (info that happened) \(combined.figure("recovered")), "
+            + "unexpected \(combined.figure("unexpected")), failed-but-present \(combined.figure("failed-but-present"))"
+        if combined.passed == false, let add = combined.evidence.first(where: { $0.f == "add" && $0.type == .ok }) {
+            let read = combined.evidence.last { $0.f == "read" && $0.type == .ok }
+            result.detail = "\(lost) of \(acked) acknowledged writes lost; first: process \(add.process) RPUSH \(add.key ?? "") \(add.value) "
+                + "acknowledged by \(add.node ?? "?") at \(SimTime(nanoseconds: add.time)), missing from the final LRANGE"
+                + (read.map { " #\($0.index) on \($0.node ?? "?") at \(SimTime(nanoseconds: $0.time))" } ?? "") + "\n" + totals
+        } else if combined.passed == true {
+            result.detail = "every acknowledged write is in the final LRANGE of its list; " + totals
+        }
+        return result
+    }
+
     /// How long the stretch of lost acknowledgements lasted, per client process: what
     /// min-replicas bounds (a primary cut off from its replicas refuses writes once their
     /// acknowledgements are older than min-replicas-max-lag).
     func lossWindow() -> CheckResult {
         let name = "lost-writes-window"
-        let report = redis.lostWrites()
-        guard report.hadFinalRead else {
-            return CheckResult(name: name, passed: nil, detail: "no final read completed: cannot tell whether writes survived")
+        let (_, perKey) = IndependentKeys.check(redis.history, name: name) { (sub: History) throws(HistoryError) -> CheckResult in
+            try SetLostWrites(evidenceMax: Int.max).check(sub)
         }
-        let lostOps = redis.history.operations.filter { $0.f == "add" && $0.type == .ok && report.lost.contains($0.value.intValue ?? -1) }
+        if perKey.contains(where: { $0.result.passed == nil }) {
+            return CheckResult(name: name, passed: nil, detail: "no final read completed for some list: cannot tell whether writes survived")
+        }
+        let lostOps = perKey.flatMap { $0.result.evidence.filter { $0.f == "add" && $0.type == .ok } }
         guard let first = lostOps.min(by: { $0.time < $1.time }), let last = lostOps.max(by: { $0.time < $1.time }) else {
             return CheckResult(name: name, passed: true, detail: "no acknowledged write was lost")
         }
