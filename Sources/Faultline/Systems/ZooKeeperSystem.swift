@@ -47,21 +47,27 @@ public struct ZooKeeperSystem: SystemAdapter {
     /// Long enough for the standard preset's syncLimit (5 ticks of 2 s) to act.
     public var matrixTiming: MatrixTiming { MatrixTiming(duration: .seconds(40), faultAt: .seconds(10), faultFor: .seconds(15)) }
 
-    public let roles = ["leader", "follower", "observer"]
+    /// `lock-holder` is the client process whose lock recipe believes it holds the lock.
+    public let roles = ["leader", "follower", "observer", "lock-holder"]
     public let mainRole = "leader"
-    public let operations = ["cas"]
+    /// `cas`: the compare-and-set register workload; `lock`: the lock recipe (Curator's
+    /// InterProcessMutex), every client contending for one lock.
+    public let operations = ["cas", "lock"]
     public var checks: [CheckInfo] {
         [
             CheckInfo("linearizable", "the clients' cas-register history on each znode is linearizable"),
             CheckInfo("zk.atMostOneLeaderPerEpoch", "no two servers establish leadership of one epoch (every step)"),
             CheckInfo("zk.committedPrefix", "what every serving server applied is a prefix of one sequence (every step)"),
             CheckInfo("zk.noCommittedTxnLost", "the newest leader has every txn any server applied as committed (every step)"),
-            CheckInfo("zk.lockHoldersNeverOverlap", "the lock recipe never has two holders (every step)", isDefault: false),
+            CheckInfo("zk.lockHoldersNeverOverlap", "the lock recipe never has two clients that believe they hold it (every step; workload mix lock)",
+                      isDefault: false),
         ]
     }
 
+    /// Servers, then clients: a fault may name a client (pause the lock holder's process).
     public func serverNames(for scenario: Scenario) -> [String] {
         (1...(scenario.nodes ?? preset(named: scenario.preset)?.nodes ?? 3)).map { "zk\($0)" }
+            + (1...scenario.workload.clients).map { "client\($0)" }
     }
 
     func zooSettings(_ s: Scenario) -> ZooKeeperSettings {
@@ -105,8 +111,15 @@ final class ZooKeeperCluster: SimulatedCluster {
         let keys = (0..<scenario.workload.keys).map { "/r\($0)" }
         let stop = SimTime.zero + scenario.workload.duration
         let think = scenario.workload.interval...(scenario.workload.interval * 4)
+        let locks = scenario.workload.mix.contains { $0.op == "lock" && $0.weight > 0 }
+        let ledger = zk.lockLedger
+        let hold = scenario.workload.interval * 10, between = scenario.workload.interval * 4
         for c in 0..<scenario.workload.clients {
-            zk.addClient(name: "client\(c + 1)") { RegisterWorkload(keys: keys, creates: c == 0, thinkTime: think, stopAt: stop) }
+            if locks {
+                zk.addClient(name: "client\(c + 1)") { LockRecipe(ownerName: "client\(c + 1)", ledger: ledger, holdFor: hold, pauseBetween: between) }
+            } else {
+                zk.addClient(name: "client\(c + 1)") { RegisterWorkload(keys: keys, creates: c == 0, thinkTime: think, stopAt: stop) }
+            }
         }
     }
 
@@ -119,6 +132,7 @@ final class ZooKeeperCluster: SimulatedCluster {
         case "leader": return zk.leader.map { [$0] } ?? []
         case "follower": return zk.followers
         case "observer": return zk.observers.filter { zk.peer($0)?.state == .observing }
+        case "lock-holder": return zk.clients.filter { (zk.client($0)?.program as? LockRecipe)?.holding == true }
         default: return []
         }
     }
