@@ -159,11 +159,28 @@ final class RedisScenarioCluster: SimulatedCluster {
 
     func nodes(inRole role: String) -> [NodeID] {
         switch role {
-        case "primary": return redis.nodes(.currentPrimary)
+        case "primary": return primaries()
         case "replica": return redis.nodes(.replicas)
         case "sentinel": return redis.sentinels.filter { redis.sim.status(of: $0) == .up }
         default: return []
         }
+    }
+
+    /// "The current primary": a server that believes it is a primary and that a majority of
+    /// live Sentinels can reach, preferring the one the Sentinels name. An isolated old
+    /// primary that has not heard of the failover is not it; the replica promoted a moment
+    /// ago is, even before every Sentinel has switched. Falls back to the Sentinels' choice.
+    func primaries() -> [NodeID] {
+        let sim = redis.sim
+        let live = redis.sentinels.filter { sim.status(of: $0) == .up }
+        let visible = redis.servers.filter { n in
+            guard let r = redis.server(n), !r.isReplica else { return false }
+            let reaching = live.filter { s in !sim.network.isCut(from: s, to: n) && !sim.network.isCut(from: n, to: s) }
+            return reaching.count * 2 > redis.sentinels.count
+        }
+        let named = redis.nodes(.currentPrimary)
+        if let n = named.first, visible.contains(n) { return [n] }
+        return visible.isEmpty ? named : visible
     }
 
     func roleLabel(of node: NodeID) -> String {
