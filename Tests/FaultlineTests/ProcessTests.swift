@@ -22,6 +22,20 @@ import Testing
         #expect(a != c)
     }
 
+    @Test(arguments: ["zookeeper-leader-isolated-in-minority.json", "redis-min-replicas-bounds-lost-writes.json"])
+    func bundledStoryGivesTheSameTraceHashInTwoProcesses(_ name: String) throws {
+        guard let exe = TestSupport.executable else {
+            print("skipping: no built faultline executable beside the test binary"); return
+        }
+        let path = TestSupport.packageRoot.appendingPathComponent("scenarios").appendingPathComponent(name).path
+        func hash(_ seed: Int) throws -> JSONValue? {
+            try JSONValue.parse(Data(try TestSupport.spawn(exe, ["run", path, "--seed", "\(seed)", "--json"]).out.utf8), file: "out")["trace_hash"]
+        }
+        let a = try hash(3), b = try hash(3), c = try hash(4)
+        #expect(a != nil && a == b)
+        #expect(a != c)
+    }
+
     @Test func fuzzWithTwoWorkerProcessesGivesTheSameHashesAsOne() throws {
         guard let exe = TestSupport.executable else {
             print("skipping: no built faultline executable beside the test binary"); return
