@@ -26,6 +26,9 @@ enum FuzzCommand {
                             count: try parsed.int("--seeds", command: "fuzz", range: 1...10_000_000) ?? 100)
         (plan.shard, plan.shards) = try FuzzPlan.shard(option: parsed.value("--shard"), environment: ProcessInfo.processInfo.environment)
         let jobs = try parsed.int("--jobs", command: "fuzz", range: 1...256) ?? 1
+        guard plan.start <= UInt64(Int64.max) - UInt64(plan.count) else {
+            throw UsageError("faultline fuzz: --start plus --seeds must stay below 2^63 (seeds are written into failure files as JSON numbers)")
+        }
         let out = parsed.value("--out") ?? "failures"
         if let w = parsed.value("--worker") {
             (plan.worker, plan.workers) = try FuzzPlan.parseFraction(w, option: "--worker")
@@ -68,11 +71,18 @@ enum FuzzCommand {
         let result = try ScenarioRunner.run(scenario, seed: seed)
         var file: String?
         if !result.expectationsMet {
-            let path = (out as NSString).appendingPathComponent("\(scenario.name)-seed-\(seed).json")
+            let path = (out as NSString).appendingPathComponent("\(fileSafe(scenario.name))-seed-\(seed).json")
             try ScenarioCLI.write(scenario.failureFile(for: result).fileText(), to: path, what: "the failure file")
             file = path
         }
         return SeedOutcome(seed: seed, result: result, failureFile: file)
+    }
+
+    /// A scenario name as a file name: letters, digits, '.', '_' and '-' only.
+    static func fileSafe(_ name: String) -> String {
+        let ok = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        let s = String(name.map { ok.contains($0) ? $0 : "-" })
+        return s.isEmpty ? "scenario" : s
     }
 
     /// Coverage summed over seeds: (probe, total hits, seeds that reached it).

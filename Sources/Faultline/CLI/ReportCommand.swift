@@ -17,7 +17,7 @@ enum ReportCommand {
         var o = RunOptions()
         o.sampleRoles = true
         let result = try ScenarioRunner.run(scenario, seed: try parsed.uint64("--seed", command: "report"), options: o)
-        let out = parsed.value("--out") ?? "\(scenario.name)-seed-\(result.seed).html"
+        let out = parsed.value("--out") ?? "\(FuzzCommand.fileSafe(scenario.name))-seed-\(result.seed).html"
         try ScenarioCLI.write(HTMLReport.render(result, scenario: scenario), to: out, what: "the report")
         console.out("wrote \(out): trace hash \(result.traceHashHex), "
                     + (result.expectationsMet ? "every expectation held" : "expectation not met: " + result.failedExpectations.joined(separator: ", ")) + "\n")
