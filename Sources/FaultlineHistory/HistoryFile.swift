@@ -25,7 +25,8 @@ public struct ImportedHistory: Sendable {
 
 public enum HistoryFile {
     /// Reads and parses `path`; every failure is a `HistoryError` naming the file.
-    public static func read(path: String, format: HistoryFormat = .auto) throws(HistoryError) -> ImportedHistory {
+    /// With `independent`, values are Jepsen `[key value]` tuples split into key and value.
+    public static func read(path: String, format: HistoryFormat = .auto, independent: Bool = false) throws(HistoryError) -> ImportedHistory {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw HistoryError(file: path, "no such file")
@@ -34,18 +35,22 @@ public enum HistoryFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw HistoryError(file: path, "cannot be read")
         }
-        return try parse(bytes: [UInt8](data), file: path, format: format)
+        return try parse(bytes: [UInt8](data), file: path, format: format, independent: independent)
     }
 
     /// Parses a history held in memory; `file` only names it in errors.
-    public static func parse(bytes: [UInt8], file: String? = nil, format: HistoryFormat = .auto) throws(HistoryError) -> ImportedHistory {
+    public static func parse(bytes: [UInt8], file: String? = nil, format: HistoryFormat = .auto,
+                             independent: Bool = false) throws(HistoryError) -> ImportedHistory {
         let chosen = format == .auto ? try detect(bytes, file: file) : format
         let parsed: (History, lines: [Int])
         switch chosen {
         case .jepsenLog: parsed = try JepsenLog.parse(bytes: bytes, file: file)
         case .edn, .auto: parsed = try EDNHistory.parse(bytes: bytes, file: file)
         }
-        let (history, lines) = parsed
+        var (history, lines) = parsed
+        if independent {
+            do { history = try history.splittingIndependentKeys() } catch { throw error.located(file: file, lines: lines) }
+        }
         let pairs: [OperationPair]
         do { pairs = try history.pairs() } catch { throw error.located(file: file, lines: lines) }
         return ImportedHistory(file: file, format: chosen, history: history, pairs: pairs, lines: lines)

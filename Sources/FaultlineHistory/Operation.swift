@@ -41,3 +41,8 @@ extension Operation: CustomStringConvertible {
         return s
     }
 }
+
+/// `Operation` under a name Foundation does not also use: files that import Foundation
+/// (which has its own `Operation` class) can write `HistoryOperation` instead of
+/// `FaultlineHistory.Operation`.
+public typealias HistoryOperation = Operation

@@ -37,3 +37,16 @@ import FaultlineHistory
         }
     }
 }
+
+/// Jepsen interop: the corpus exported as EDN and read back keeps every verdict.
+@Suite struct EDNExportVerdictTests {
+    @Test func etcdLogsExportedAsEDNKeepTheirVerdicts() throws {
+        for row in try CorpusData.expected().filter({ $0.file.hasPrefix("jepsen/") }).prefix(30) {
+            let h = try CorpusData.load(row.file)
+            let edn = EDNHistory.export(h.history)
+            let back = try HistoryFile.parse(bytes: Array(edn.utf8), file: row.file + ".edn")
+            #expect(back.format == .edn && back.history == h.history)
+            #expect(try NamedModel.casRegister.check(pairs: back.pairs).linearizable == row.linearizable, "\(row.file)")
+        }
+    }
+}

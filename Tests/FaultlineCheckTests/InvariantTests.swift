@@ -99,3 +99,38 @@ import FaultlineHistory
         #expect(try MonotonicReads().check(c.history).passed == true, "another session's newer read does not bind this one")
     }
 }
+
+@Suite struct ReplicaInvariantTests {
+    @Test func twoLeadersInOneEpochViolateElectionSafety() {
+        typealias O = ElectionSafety.Observation
+        let ok = [O(time: 1, epoch: 1, node: "n1"), O(time: 5, epoch: 1, node: "n1"), O(time: 9, epoch: 2, node: "n2")]
+        #expect(ElectionSafety().check(ok).passed == true)
+        let split = ok + [O(time: 12, epoch: 2, node: "n3")]      // a partitioned old leader re-elected itself
+        let r = ElectionSafety().check(split)
+        #expect(r.passed == false && r.count("conflicts") == 1)
+        #expect(r.detail.contains("Epoch 2: n2 led it from 9ns, and n3 also led it at 12ns"))
+    }
+
+    @Test func laggingReplicaAgreesButADivergentOneDoesNot() {
+        let agree: [String: [Value]] = ["a": [1, 2, 3], "b": [1, 2], "c": []]
+        #expect(CommittedPrefixAgreement().check(agree).passed == true)
+        let truncatedAndRewritten: [String: [Value]] = ["a": [1, 2, 3], "b": [1, 4]]
+        let r = CommittedPrefixAgreement().check(truncatedAndRewritten)
+        #expect(r.passed == false && r.detail.contains("b holds 4 at offset 1, where a holds 2"))
+    }
+}
+
+@Suite struct HistoryCheckTests {
+    @Test func everyNamedCheckParsesBackAndRuns() throws {
+        var b = HistoryBuilder()
+        b.op(0, "write", 1); b.op(1, "read", returns: 1)
+        for name in HistoryCheck.names {
+            let check = try #require(HistoryCheck(name: name), "\(name)")
+            #expect(check.name == name)
+            _ = try? check.run(b.history)
+        }
+        #expect(HistoryCheck(name: "linearizable:btree") == nil && HistoryCheck(name: "lost") == nil)
+        #expect(try HistoryCheck.linearizable(.register).run(b.history).passed == true)
+        #expect(try HistoryCheck.staleReads.run(b.history).passed == true)
+    }
+}

@@ -106,3 +106,63 @@ import FaultlineHistory
         #expect(error(deep)?.message.contains("nested deeper") == true)
     }
 }
+
+@Suite struct IndependentKeyTests {
+    @Test func tupleValuesBecomeKeys() throws {
+        let text = """
+        {:process 0, :type :invoke, :f :cas, :value [3 [1 2]]}
+        {:process 0, :type :ok, :f :cas, :value [3 [1 2]]}
+        {:process 1, :type :invoke, :f :read, :value ["k" nil]}
+        """
+        let h = try HistoryFile.parse(bytes: Array(text.utf8), independent: true)
+        #expect(h.history[0].key == "3" && h.history[0].value == [1, 2])
+        #expect(h.history[2].key == "k" && h.history[2].value == .null)
+    }
+
+    @Test func valueThatIsNoTupleIsRejectedAtItsLine() {
+        let text = "{:process 0, :type :invoke, :f :read, :value [1 2]}\n{:process 0, :type :ok, :f :read, :value 5}\n"
+        do { _ = try HistoryFile.parse(bytes: Array(text.utf8), file: "i.edn", independent: true); Issue.record("expected an error") }
+        catch { #expect(error.description.hasPrefix("i.edn:2: expected an independent [key value] tuple")) }
+    }
+}
+
+/// Damaged files end in an error, never a trap: thousands of random mutations of valid
+/// EDN and Jepsen log text.
+@Suite struct DamagedInputTests {
+    struct Random {
+        var state: UInt64
+        mutating func below(_ n: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(n))
+        }
+    }
+
+    @Test func mutatedHistoriesAreRejectedOrReadNeverTrap() {
+        let sources = [
+            "{:process 0, :type :invoke, :f :cas, :value [1 2], :time 5}\n{:process 0, :type :ok, :f :cas, :value [1 2], :time 9}\n{:process 1, :type :invoke, :f :read, :key \"k\\n\", :value nil}\n",
+            "INFO  jepsen.util - 0\t:invoke\t:write\t3\nINFO  jepsen.util - 0\t:ok\t:write\t3\nINFO  jepsen.util - 1\t:invoke\t:cas\t[1 4]\n",
+        ]
+        let alphabet = Array("{}[]()\":;#\\ \n\t,-0123456789aknil:process:type:ok".utf8)
+        var rng = Random(state: 42)
+        var rejected = 0, read = 0
+        for i in 0..<3000 {
+            var bytes = Array(sources[i % 2].utf8)
+            for _ in 0..<(1 + rng.below(4)) {
+                let at = rng.below(bytes.count + 1)
+                switch rng.below(3) {
+                case 0: bytes.insert(alphabet[rng.below(alphabet.count)], at: at)
+                case 1: if at < bytes.count { bytes.remove(at: at) }
+                default: if at < bytes.count { bytes[at] = UInt8(rng.below(256)) }
+                }
+            }
+            do { _ = try HistoryFile.parse(bytes: bytes, file: "m"); read += 1 } catch {
+                rejected += 1
+                #expect(error.file == "m" && !error.message.isEmpty)
+            }
+        }
+        #expect(rejected > 500 && read > 100, "\(rejected) rejected, \(read) read")
+    }
+}

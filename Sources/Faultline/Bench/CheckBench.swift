@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FaultlineHistory
 import FaultlineCheck
 
@@ -8,7 +13,8 @@ import FaultlineCheck
 ///
 /// Files are parsed before timing starts; each workload checks its files once untimed
 /// (warm-up), then `passes` times, and reports the median pass as `wall_seconds`, with
-/// the median per file for the slowest files as extra figures.
+/// the median per file for the five slowest files (all files with
+/// `FAULTLINE_BENCH_PER_FILE=1`) as extra figures `ms_<file>`.
 enum CheckBench {
     static let passes = 5
 
@@ -38,9 +44,11 @@ enum CheckBench {
                         check: ([OperationPair]) throws -> LinearizabilityReport) throws -> BenchMeasurement {
         var perFile = [[Double]](repeating: [], count: files.count)
         var passSeconds: [Double] = []
+        var passCPUSeconds: [Double] = []
         var steps = 0
         for pass in 0...passes {
             var total = 0.0
+            let cpuStart = threadCPUSeconds()
             for (i, f) in files.enumerated() {
                 let (report, seconds) = try BenchClock.measure { try check(f.pairs) }
                 guard report.linearizable == f.expected else {
@@ -48,19 +56,30 @@ enum CheckBench {
                 }
                 if pass > 0 { perFile[i].append(seconds); total += seconds; steps = report.steps }
             }
-            if pass > 0 { passSeconds.append(total) }
+            if pass > 0 { passSeconds.append(total); passCPUSeconds.append(threadCPUSeconds() - cpuStart) }
         }
         let medians = perFile.map(median)
         let operations = files.reduce(0) { $0 + $1.pairs.count }
         var extra: [(name: String, value: Double)] = [("files", Double(files.count)), ("operations", Double(operations)),
-                                                      ("fastest_pass_seconds", passSeconds.min() ?? 0)]
+                                                      ("fastest_pass_seconds", passSeconds.min() ?? 0),
+                                                      ("cpu_seconds_median_pass", median(passCPUSeconds))]
         if files.count == 1 { extra.append(("search_steps", Double(steps))) }
-        let slowest = medians.indices.sorted { medians[$0] > medians[$1] }.prefix(5)
+        // The five slowest files; every file with FAULTLINE_BENCH_PER_FILE=1.
+        let everyFile = ProcessInfo.processInfo.environment["FAULTLINE_BENCH_PER_FILE"] == "1"
+        let slowest = medians.indices.sorted { medians[$0] > medians[$1] }.prefix(everyFile ? medians.count : 5)
         for i in slowest {
             let short = files[i].name.split(separator: "/").last.map(String.init) ?? files[i].name
             extra.append(("ms_" + short, medians[i] * 1000))
         }
         return BenchMeasurement(events: operations, wallSeconds: median(passSeconds), extra: extra)
+    }
+
+    /// CPU time of this thread: what the checker itself used, unaffected by other
+    /// processes competing for the cores (wall time is `wall_seconds`).
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     static func median(_ xs: [Double]) -> Double {

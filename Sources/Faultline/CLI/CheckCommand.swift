@@ -14,6 +14,7 @@ enum CheckCommand {
         OptionSpec("--format", value: "FORMAT", help: "history format: " + HistoryFormat.allCases.map(\.rawValue).joined(separator: "|") + " (default auto)"),
         OptionSpec("--json", help: "print {\"file\",\"model\",\"linearizable\",\"operations\",\"seconds\",...} as JSON"),
         OptionSpec("--steps-max", value: "N", help: "search step budget before answering unknown (default \(SearchBudget.default.stepsMax))"),
+        OptionSpec("--independent", help: "values are Jepsen independent [key value] tuples: check each key apart"),
         OptionSpec("--all-keys", help: "search every key even after one fails (default: stop at the first failing key)"),
         OptionSpec("--failed-cas", value: "READING", help: "cas-register: compare-failed (default; :fail means the comparison failed) or did-not-happen"),
     ]
@@ -46,7 +47,7 @@ enum CheckCommand {
         let budget = SearchBudget(stepsMax: try parsed.int("--steps-max", command: "check", range: 1...Int.max) ?? SearchBudget.default.stepsMax)
 
         let imported: ImportedHistory
-        do { imported = try HistoryFile.read(path: path, format: format) } catch {
+        do { imported = try HistoryFile.read(path: path, format: format, independent: parsed.has("--independent")) } catch {
             throw UsageError("faultline check: \(error)")
         }
         let report: LinearizabilityReport

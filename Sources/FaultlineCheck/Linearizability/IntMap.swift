@@ -59,6 +59,17 @@ struct IntMap: Sendable {
         }
     }
 
+    /// The count matches the occupied slots and each key is found where probing looks.
+    func checkInvariants() {
+        let st = storage
+        var occupied = 0
+        for i in 0..<st.capacity where st.values[i] >= 0 {
+            occupied += 1
+            precondition(get(st.keys[i]) == st.values[i], "key \(st.keys[i]) is not found by probing")
+        }
+        precondition(occupied == st.count && st.count * 2 <= st.capacity, "IntMap count and load")
+    }
+
     /// Sets `key` to `value` (a value of 0 or more).
     mutating func set(_ key: UInt64, _ value: Int32) {
         precondition(value >= 0, "IntMap values are non-negative")

@@ -78,8 +78,10 @@ struct LinearizabilityExplainer<M: LinearizabilityModel> {
             for id in 0..<problem.count where !placed.contains(id) && problem.callPosition[id] < deadline {
                 let what = model.describe(problem.inputs[id], problem.outputs[id])
                 if let after = model.step(state, problem.inputs[id], problem.outputs[id]) {
-                    candidates.append(.init(operation: pairs[pairOf[id]], legal: true,
-                        outcome: "possible (\(what)), leads to: \(model.describe(after)); no order of the rest completes from there"))
+                    let outcome = after == state
+                        ? "possible (\(what)) but changes nothing"
+                        : "possible (\(what)), leads to: \(model.describe(after)); no order of the rest completes from there"
+                    candidates.append(.init(operation: pairs[pairOf[id]], legal: true, outcome: outcome))
                 } else {
                     candidates.append(.init(operation: pairs[pairOf[id]], legal: false,
                                             outcome: "impossible: \(what) while \(model.describe(state))"))

@@ -66,9 +66,12 @@ struct SearchStats: Sendable {
 ///   the search stops as soon as every completed operation is placed. This is exactly
 ///   Jepsen's meaning of `info` (took effect at some point after invocation, or never),
 ///   and it avoids Porcupine's work of placing every pending operation at the end;
-/// - an operation that is legal now and changes no state (a read that matches, a cas
-///   whose comparison fails) is forced when it completed and skipped when optional; the
-///   argument is at the point in `run` where it happens;
+/// - four prunings, each argued sound where it happens in `run` and each checked by the
+///   tests against brute force and against the plain search (`pruning = false`):
+///   (1) an optional operation that would change nothing is not placed; (2) a completed
+///   read-only operation that is legal now is placed at once, with no alternatives;
+///   (3) no overwrite directly after an optional operation; (4) a configuration whose
+///   next read no extension or overwrite can satisfy is abandoned at once;
 /// - the model is a generic parameter, so `step`, `==` and `hash` are specialised calls,
 ///   and models intern values so states are small integers.
 struct LinearizabilitySearch<M: LinearizabilityModel> {
@@ -77,6 +80,8 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
     /// False turns off prunings (1) to (4): plain Wing-Gong-Lowe, for tests that check
     /// the prunings never change an answer.
     var pruning = true
+    /// Bound on the pending reads pruning (4) examines after each placement.
+    static var doomedReadsMax: Int { 1 }
 
     /// Runs the search; `stepsMax` bounds this partition's steps.
     mutating func run(stepsMax: Int, memoEntriesMax: Int) -> (SearchOutcome, SearchStats) {
@@ -111,10 +116,13 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
         // A forced frame placed an operation that, by the argument below, must be the
         // next one if any order exists; when it fails, its whole configuration fails.
         let stackForced = UnsafeMutablePointer<Bool>.allocate(capacity: n + 1)
+        // Scratch for pruning (4): the overwrites ahead of a pending read.
+        let overwrites = UnsafeMutablePointer<Int32>.allocate(capacity: n + 1)
         var memo = MemoTable<M.State>(words: words)
         defer {
             entryOp.deallocate(); entryMatch.deallocate(); next.deallocate(); prev.deallocate()
             bits.deallocate(); zobrist.deallocate(); stackEntry.deallocate(); stackForced.deallocate()
+            overwrites.deallocate()
             memo.deallocate()
         }
 
@@ -150,36 +158,42 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
 
         func prefix() -> [Int32] { (0..<depth).map { entryOp[Int(stackEntry[$0])] } }
         let anyExtending = problem.extending.contains(true)
-        /// The first pending return's operation when pruning (4) applies to it, else -1.
+        /// A pending read pruning (4) proves unsatisfiable, else -1. Reads are examined in
+        /// list order, each against the calls ahead of its return, at most
+        /// `doomedReadsMax` per placement so the check stays cheap.
         func doomedReturn() -> Int {
-            // R is the first pending return of a read; returns of other operations before it
-            // are passed over (their calls are ahead of them, so already seen).
             var x = next[0]
-            var overwrites = false
+            var overwriteCount = 0
+            var readsLeft = Self.doomedReadsMax
             while x != tail {
                 let op = Int(entryOp[Int(x)])
                 if entryMatch[Int(x)] == -2 {
-                    if problem.readOnly[op] { break }
+                    // Returns of other operations are passed over: their calls came first.
+                    if problem.readOnly[op] {
+                        if !satisfiable(op, overwrites: overwriteCount) { return op }
+                        readsLeft -= 1
+                        if readsLeft == 0 { return -1 }
+                    }
                 } else if problem.blindWrite[op] {
-                    overwrites = true
+                    overwrites[overwriteCount] = Int32(op)
+                    overwriteCount += 1
                 } else if !problem.extending[op] {
                     return -1
                 }
                 x = next[Int(x)]
             }
-            guard x != tail else { return -1 }
-            let r = Int(entryOp[Int(x)])
-            if model.mayBecomeLegal(afterExtending: state, problem.inputs[r], problem.outputs[r]) { return -1 }
-            guard overwrites else { return r }
-            // An overwrite among them restarts from its own state: R must extend one of those.
-            var y = next[0]
-            while y != x {
-                let op = Int(entryOp[Int(y)])
-                if entryMatch[Int(y)] != -2, problem.blindWrite[op], let base = model.step(state, problem.inputs[op], problem.outputs[op]),
-                   model.mayBecomeLegal(afterExtending: base, problem.inputs[r], problem.outputs[r]) { return -1 }
-                y = next[Int(y)]
+            return -1
+        }
+
+        /// Whether read r may see an extension of the state, or of an overwrite's state.
+        func satisfiable(_ r: Int, overwrites count: Int) -> Bool {
+            if model.mayBecomeLegal(afterExtending: state, problem.inputs[r], problem.outputs[r]) { return true }
+            for i in 0..<count {
+                let op = Int(overwrites[i])
+                if let base = model.step(state, problem.inputs[op], problem.outputs[op]),
+                   model.mayBecomeLegal(afterExtending: base, problem.inputs[r], problem.outputs[r]) { return true }
             }
-            return r
+            return false
         }
 
         let outcome: SearchOutcome = problem.inputs.withUnsafeBufferPointer { inputs in
@@ -265,9 +279,9 @@ struct LinearizabilitySearch<M: LinearizabilityModel> {
                                 if depth > bestPrefix.count {
                                     bestPrefix = prefix(); bestBlocked = -1; bestIsCurrent = true
                                 }
-                                // (4) Pruning: the first pending read R must be placed before it
-                                //     returns, and only operations invoked before that (the calls
-                                //     ahead of its return in the list) can go before it. If those only
+                                // (4) Pruning: a pending read R must be placed before it returns,
+                                //     and only operations invoked before that (the calls ahead of
+                                //     its return in the list) can go before it. If those only
                                 //     extend the state (appends) or overwrite it (puts), the state
                                 //     R sees extends the current one or an overwrite's; if R is a
                                 //     read that no such extension satisfies, no order completes

@@ -20,7 +20,7 @@ struct MemoTable<State: Hashable> {
     private var arenaEntries: Int
     private var states: [State] = []
 
-    init(words: Int, capacity initial: Int = 1 << 14) {
+    init(words: Int, capacity initial: Int = 512) {
         precondition(words > 0)
         var c = 16
         while c < initial { c <<= 1 }
@@ -58,6 +58,21 @@ struct MemoTable<State: Hashable> {
         slotEntry[i] = Int32(truncatingIfNeeded: count)
         if count * 2 > capacity { rehash() }
         return true
+    }
+
+    /// Every entry is reachable from its hash's probe start and slots are at most half full.
+    func checkInvariants() {
+        precondition(capacity & (capacity - 1) == 0 && count * 2 <= capacity, "memo load factor")
+        var occupied = 0
+        for s in 0..<capacity where slotEntry[s] != 0 {
+            occupied += 1
+            var i = Int(truncatingIfNeeded: slotHash[s]) & (capacity - 1)
+            while i != s {
+                precondition(slotEntry[i] != 0, "an empty slot breaks the probe run of entry \(slotEntry[s])")
+                i = (i + 1) & (capacity - 1)
+            }
+        }
+        precondition(occupied == count && states.count == count, "memo count")
     }
 
     @inline(__always)

@@ -10,7 +10,7 @@ public struct SearchBudget: Sendable, Hashable {
     /// about 40 bytes plus the model state).
     public var memoEntriesMax: Int
 
-    public init(stepsMax: Int = 200_000_000, memoEntriesMax: Int = 8_000_000) {
+    public init(stepsMax: Int = 200_000_000, memoEntriesMax: Int = 4_000_000) {
         precondition(stepsMax > 0 && memoEntriesMax > 0, "a search budget must be positive")
         self.stepsMax = stepsMax; self.memoEntriesMax = memoEntriesMax
     }

@@ -108,6 +108,18 @@ struct KVStrings: Sendable {
         return out
     }
 
+    /// Each node's hash and length match its string, and no two nodes hold the same string.
+    func checkInvariants() {
+        var seen: [[UInt8]: Int32] = [:]
+        for n in 0..<Int32(parent.count) {
+            let bytes = string(of: n)
+            var h: UInt64 = 0
+            for b in bytes { h = h &* Self.base &+ UInt64(b) &+ 1 }
+            precondition(h == nodeHash[Int(n)] && bytes.count == nodeLength[Int(n)], "node \(n) hash or length")
+            precondition(seen.updateValue(n, forKey: bytes) == nil, "node \(n) duplicates another node's string")
+        }
+    }
+
     /// The existing node with `parent`'s string + `v`, or a new one.
     private mutating func canonical(parent p: Int32, value v: Int32) -> Int32 {
         let h = nodeHash[Int(p)] &* valuePower[Int(v)] &+ valueHash[Int(v)]
