@@ -171,6 +171,7 @@ public final class ZooKeeperClient: SimActor {
     }
 
     func send(_ o: Outstanding) {
+        precondition(phase == .connected && currentServer != nil, "requests go out only on a live connection")
         pending.append(o)
         lastSend = ctx.now
         ctx.send(.clientRequest(xid: o.xid, o.request), to: currentServer!)
@@ -202,7 +203,12 @@ public final class ZooKeeperClient: SimActor {
         case .reply(let h, let body):
             if h.zxid > lastZxidSeen { lastZxidSeen = h.zxid }
             if h.xid == -2 { return }
-            guard let first = pending.first, first.xid == h.xid else { return }
+            guard let first = pending.first, first.xid == h.xid else {
+                // ClientCnxn: "Xid out of order. Got Xid .. expected Xid .." is an IOException.
+                ctx.probe("client.xidOutOfOrder")
+                connectionLost("Xid out of order. Got Xid \(h.xid) expected \(pending.first.map { String($0.xid) } ?? "none")")
+                return
+            }
             pending.removeFirst()
             if let tag = first.history { record(completionType(h.err, tag), tag, value: completionValue(h.err, body, tag)) }
             program.completed(tag: first.tag, err: h.err, body: body, self)
@@ -232,9 +238,12 @@ public final class ZooKeeperClient: SimActor {
         ctx.note("client: \(why)")
         if let s = currentServer { ctx.disconnect(from: s) }
         currentServer = nil
-        failAll(.connectionLoss)
         let wasConnected = phase == .connected
+        // Not connected any more before any callback runs: a program that resubmits from
+        // its completion handler queues the request for the next connection.
+        if phase != .expired { phase = .connecting }
         keeperState = .disconnected
+        failAll(.connectionLoss)
         if wasConnected { program.stateChanged(.disconnected, self) }
         guard phase != .expired else { return }
         // ClientCnxn sleeps up to 1 s before reconnecting.

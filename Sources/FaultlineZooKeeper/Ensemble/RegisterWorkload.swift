@@ -27,7 +27,12 @@ public final class RegisterWorkload: ZooKeeperClientProgram {
         self.keys = keys; self.creates = creates; self.thinkTime = thinkTime; self.stopAt = stopAt
     }
 
+    /// Bumped at every connection state change: a think-time timer of an older connection
+    /// must not start a second operation beside the current one.
+    var epoch = 0
+
     public func stateChanged(_ state: KeeperState, _ client: ZooKeeperClient) {
+        epoch += 1
         switch state {
         case .syncConnected:
             busy = false
@@ -56,10 +61,11 @@ public final class RegisterWorkload: ZooKeeperClientProgram {
         let d = r.duration(in: thinkTime)
         pendingKey = r.element(of: keys)!
         client.random = r
-        client.setTimer(after: d, tag: 1)
+        client.setTimer(after: d, tag: epoch)
     }
 
     public func timerFired(tag: Int, _ client: ZooKeeperClient) {
+        guard tag == epoch else { return }
         guard client.isConnected, busy else { busy = false; return }
         client.submit(.getData(path: pendingKey, watch: false), tag: Tag.read.rawValue)
     }

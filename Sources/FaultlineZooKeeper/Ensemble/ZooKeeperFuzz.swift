@@ -10,9 +10,10 @@ public struct ZooKeeperFuzzOptions: Sendable {
     /// Safety phase: faults on, the workload running, invariants after every event.
     public var safetyDuration: SimDuration = .seconds(40)
     /// Liveness phase: everything healed and restarted; the ensemble must converge within it.
-    /// Longer than maxNotificationInterval (60 s): a peer that was cut off long enough only
-    /// re-sends its notifications that often, as the real FastLeaderElection does.
-    public var livenessDuration: SimDuration = .seconds(90)
+    /// Longer than twice maxNotificationInterval (60 s): a peer that was cut off long enough
+    /// re-sends its notifications only that often, as the real FastLeaderElection does, and
+    /// the first re-send after healing may die on the socket the partition broke.
+    public var livenessDuration: SimDuration = .seconds(150)
     /// Time between two fault decisions (drawn uniformly).
     public var faultInterval: ClosedRange<SimDuration> = .milliseconds(500)...(.seconds(3))
     public var crashes = true
@@ -49,6 +50,16 @@ public struct ZooKeeperFuzzResult: Sendable {
 public enum ZooKeeperFuzz {
     public static func run(seed: UInt64, options o: ZooKeeperFuzzOptions = ZooKeeperFuzzOptions(),
                            sink: TraceSink? = nil, livenessSink: TraceSink? = nil) -> ZooKeeperFuzzResult {
+        runKeepingEnsemble(seed: seed, options: o, sink: sink, livenessSink: livenessSink).result
+    }
+
+    /// The same run, also returning the ensemble as it ended (to inspect a failure).
+    public static func debugRun(seed: UInt64, options o: ZooKeeperFuzzOptions = ZooKeeperFuzzOptions()) -> ZooKeeperEnsemble {
+        runKeepingEnsemble(seed: seed, options: o, sink: nil, livenessSink: nil).ensemble
+    }
+
+    static func runKeepingEnsemble(seed: UInt64, options o: ZooKeeperFuzzOptions, sink: TraceSink?,
+                                   livenessSink: TraceSink?) -> (result: ZooKeeperFuzzResult, ensemble: ZooKeeperEnsemble) {
         let zk = ZooKeeperEnsemble(seed: seed, servers: o.servers, settings: o.settings)
         zk.sim.sink = sink
         let stop = SimTime.zero + o.safetyDuration
@@ -124,11 +135,34 @@ public enum ZooKeeperFuzz {
                 liveness = "no convergence within \(o.livenessDuration): \(states.joined(separator: " "))"
             }
         }
-        return ZooKeeperFuzzResult(
+        return (ZooKeeperFuzzResult(
             seed: seed, violation: zk.violation, livenessFailure: liveness, history: zk.history, faults: faults,
             leaderCrashes: leaderCrashes, electionTicksAfterLeaderCrash: zk.electionTicksAfterLeaderCrash,
             electionTimesAfterLeaderCrash: zk.electionTimesAfterLeaderCrash,
             epochsEstablished: zk.invariants.leaderOfEpoch.count, committedTxns: zk.invariants.committed.count,
-            casOK: workloads.reduce(0) { $0 + $1.casOK }, events: zk.sim.eventCount, traceHash: zk.sim.traceHash)
+            casOK: workloads.reduce(0) { $0 + $1.casOK }, events: zk.sim.eventCount, traceHash: zk.sim.traceHash), zk)
+    }
+}
+
+extension ZooKeeperFuzz {
+    /// One clean leader failover: a 5-server ensemble (by default) under the cas workload
+    /// runs until settled, the leader crashes at a random moment, and the result is the time
+    /// until a quorum serves under a new established leader, in ticks (rounded up) and as a
+    /// duration. nil if no new leader came within `timeout`.
+    /// With `isolate` the leader is cut off instead (silence, not a closed connection): the
+    /// followers notice only after syncLimit ticks without a packet.
+    public static func electionAfterLeaderCrash(seed: UInt64, servers: Int = 5,
+                                                settings: ZooKeeperSettings = .fastTicks, isolate: Bool = false,
+                                                timeout: SimDuration = .seconds(120)) -> (ticks: Int64, time: SimDuration)? {
+        let zk = ZooKeeperEnsemble(seed: seed, servers: servers, settings: settings)
+        for i in 0..<3 { let w = RegisterWorkload(creates: i == 0); zk.addClient(sessionTimeout: .seconds(4)) { w } }
+        guard zk.waitForLeader(timeout: .seconds(60)) != nil else { return nil }
+        zk.run(for: zk.sim.faultRandom.duration(in: .seconds(2)...(.seconds(6))))
+        guard let old = isolate ? zk.isolate(.leader) : zk.crash(.leader) else { return nil }
+        let crashedAt = zk.sim.now
+        guard zk.run(until: { z in z.leader != nil && z.leader != old }, timeout: timeout) else { return nil }
+        let d = zk.sim.now - crashedAt
+        let tick = settings.tickTime.nanoseconds
+        return ((d.nanoseconds + tick - 1) / tick, d)
     }
 }

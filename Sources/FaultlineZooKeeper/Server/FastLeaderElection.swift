@@ -84,14 +84,23 @@ extension QuorumPeer {
         ctx.send(.notification(n), to: node)
     }
 
-    /// No notification within notTimeout: resend (connectAll re-sends each queue's last
-    /// message; sendNotifications when everything was delivered), and back off, doubling up
-    /// to maxNotificationInterval.
+    /// No notification within notTimeout: QuorumCnxManager.haveDelivered is true as soon as
+    /// *one* peer's send queue is empty (the real code returns on the first empty queue), and
+    /// then our proposal goes to everyone again; otherwise connectAll re-sends each queue's
+    /// last message. Then back off, doubling up to maxNotificationInterval.
     func electionTimeout(_ round: Int64, _ ctx: NodeContext<ZKMessage>) {
         guard state == .looking, round == election.round, !election.finalizing else { return }
         if !election.gotNotificationSinceTimeout {
             ctx.probe("fle.notificationTimeout")
-            sendNotifications(ctx)
+            let undelivered = election.sendQueue.keys.sorted().filter { sid in
+                quorum.node(of: sid).map { !ctx.hasConnection(to: $0) } ?? false
+            }
+            if undelivered.count < election.sendQueue.count || election.sendQueue.isEmpty {
+                sendNotifications(ctx)
+            } else {
+                ctx.probe("fle.connectAll")
+                for sid in undelivered { ctx.send(.notification(election.sendQueue[sid]!), to: quorum.node(of: sid)!) }
+            }
             let doubled = election.notTimeout * 2
             election.notTimeout = doubled < settings.maxNotificationInterval ? doubled : settings.maxNotificationInterval
         }
@@ -138,7 +147,7 @@ extension QuorumPeer {
                 } else {
                     updateProposal(initId, initLastLoggedZxid, initPeerEpoch)
                 }
-                cancelFinalize()
+                cancelFinalize(ctx)
                 sendNotifications(ctx)
             } else if n.electionEpoch < election.logicalclock {
                 return
@@ -146,7 +155,7 @@ extension QuorumPeer {
                                                      curId: election.proposedLeader, curZxid: election.proposedZxid,
                                                      curEpoch: election.proposedEpoch) {
                 updateProposal(n.leader, n.zxid, n.peerEpoch)
-                cancelFinalize()
+                cancelFinalize(ctx)
                 sendNotifications(ctx)
             } else if election.finalizing {
                 return    // drained by the finalizeWait poll: not better, discarded
@@ -177,8 +186,13 @@ extension QuorumPeer {
         }
     }
 
-    func cancelFinalize() {
-        if election.finalizing { election.finalizing = false; election.round += 1 }
+    /// A better vote arrived during finalizeWait: it goes back on the queue and the loop
+    /// resumes polling with notTimeout (so a timeout is armed again).
+    func cancelFinalize(_ ctx: NodeContext<ZKMessage>) {
+        guard election.finalizing else { return }
+        election.finalizing = false
+        ctx.probe("fle.finalizeInterrupted")
+        armElectionTimeout(ctx)
     }
 
     /// getVoteTracker(...).hasAllQuorums(): the voters whose vote matches `vote`.

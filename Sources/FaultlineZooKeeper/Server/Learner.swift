@@ -16,14 +16,13 @@ struct LearnerState {
     var pendingTxns: [(TxnHeader, Txn)] = []
     /// NEWLEADER seen: its ACK goes out once everything logged so far is flushed.
     var newLeaderAckAfterCount: Int?
-    /// SNAP sync: the snapshot is written before NEWLEADER is acknowledged.
-    var sawUpToDate = false
 }
 
 extension QuorumPeer {
-    /// Learner.connectToLeader tries this many times, 1 s apart (3.5+: within initLimit).
+    /// Learner.connectToLeader tries this many times (within initLimit), waiting
+    /// leaderConnectDelayDuringRetryMs (100 ms by default since 3.6) between attempts.
     static let connectAttemptsMax = 5
-    static let connectRetryDelay = SimDuration.milliseconds(1000)
+    static let connectRetryDelay = SimDuration.milliseconds(100)
 
     /// QuorumPeer.run, case FOLLOWING / OBSERVING: followLeader / observeLeader.
     func followLeader(_ leaderSid: Int64, _ ctx: NodeContext<ZKMessage>) {
@@ -113,6 +112,11 @@ extension QuorumPeer {
             learnerCommit(zxid, ctx)
         case .inform(let header, let txn):
             guard isObserver, header.zxid > tree.lastProcessedZxid else { return }
+            if l.phase == .following, ZxidUtils.epoch(of: header.zxid) == l.newEpoch, header.zxid != expectedNextZxid(l.newEpoch) {
+                ctx.probe("observer.zxidGap")
+                learnerLostLeader("Got zxid \(zxidHex(header.zxid)) expected \(zxidHex(expectedNextZxid(l.newEpoch)))", ctx)
+                return
+            }
             logAppend(header, txn, ctx)
             commitLocally(header, txn, ctx)
         case .newLeader(let z):
@@ -150,15 +154,33 @@ extension QuorumPeer {
             return
         }
         guard header.zxid > dataDir.lastLoggedZxid else { return }
+        if ZxidUtils.epoch(of: header.zxid) == l.newEpoch, header.zxid != expectedNextZxid(l.newEpoch) {
+            // FollowerZooKeeperServer.logRequest warns "Got zxid .. expected ..". Over TCP it
+            // cannot happen; here it means packets died with a connection we were not told
+            // about, so we drop the leader and resync rather than log a history with a hole.
+            ctx.probe("follower.zxidGap")
+            learnerLostLeader("Got zxid \(zxidHex(header.zxid)) expected \(zxidHex(expectedNextZxid(l.newEpoch)))", ctx)
+            return
+        }
         learner!.pendingTxns.append((header, txn))
         logAppend(header, txn, ctx)
+    }
+
+    /// The zxid the next proposal of `epoch` must carry: one past our last logged txn of
+    /// that epoch, or the epoch's first.
+    func expectedNextZxid(_ epoch: Int64) -> Zxid {
+        let last = dataDir.lastLoggedZxid
+        return ZxidUtils.epoch(of: last) == epoch ? last + 1 : ZxidUtils.make(epoch: epoch, counter: 1)
     }
 
     /// Follower COMMIT: it must match the first pending txn (FollowerZooKeeperServer.commit).
     func learnerCommit(_ zxid: Zxid, _ ctx: NodeContext<ZKMessage>) {
         guard let l = learner, !isObserver else { return }
         guard let first = l.pendingTxns.first else {
-            if zxid > tree.lastProcessedZxid { ctx.probe("follower.commitWithoutTxn") }
+            if zxid > tree.lastProcessedZxid {
+                ctx.probe("follower.commitWithoutTxn")
+                learnerLostLeader("Committing \(zxidHex(zxid)) without seeing txn", ctx)
+            }
             return
         }
         guard first.0.zxid == zxid else {

@@ -108,7 +108,12 @@ public final class QuorumPeer: SimActor {
                 if state == .leading { leaderReceive(m, from: sid, ctx) }
                 else if case .ping = m, state != .leading { learnerReceive(m, from: from, ctx) }
                 else if case .revalidate = m { learnerReceive(m, from: from, ctx) }
-                else { ctx.disconnect(from: from) }   // no Leader running: the connect is refused
+                else {
+                    // No Leader is running: the quorum port refuses, and the learner retries
+                    // (connectToLeader). The election connection is another socket in the
+                    // real server, so this one is left alone.
+                    ctx.probe("peer.learnerPacketWhileNotLeading")
+                }
             }
         case .leaderInfo, .diff, .trunc, .snap, .newLeader, .upToDate, .proposal, .commit, .inform, .syncReply:
             learnerReceive(m, from: from, ctx)
@@ -245,7 +250,9 @@ public final class QuorumPeer: SimActor {
 
     /// A tick for the current role, every tickTime/2 (Leader.lead's loop runs at that rate).
     func scheduleTick(_ ctx: NodeContext<ZKMessage>) {
-        ctx.setTimer(after: settings.tickTime / 2, .peerTick(incarnation: roleToken))
+        // A learner still connecting also needs its retry moment (every 100 ms).
+        let d = state != .leading && learner?.phase == .connecting ? min(settings.tickTime / 2, QuorumPeer.connectRetryDelay) : settings.tickTime / 2
+        ctx.setTimer(after: d, .peerTick(incarnation: roleToken))
     }
 
     public func checkInvariants() {
