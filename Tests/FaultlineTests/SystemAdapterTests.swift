@@ -99,3 +99,23 @@ import Testing
         }
     }
 }
+
+@Suite struct GenericHistoryCheckTests {
+    @Test func anyFaultlineCheckCheckerRunsOnAnySystemsHistory() throws {
+        var s = Scenario(name: "generic", system: "zookeeper", preset: "fast-ticks")
+        s.workload.duration = .seconds(5)
+        s.checks = ["linearizable:cas-register", "monotonic-reads"]
+        let r = try s.run(seed: 3)
+        #expect(r.check("linearizable:cas-register")?.passed == true)
+        #expect(r.check("linearizable:cas-register")?.detail.contains("cas-register") == true)
+        #expect(r.check("monotonic-reads") != nil)
+    }
+
+    @Test func aHistoryCheckThatDoesNotFitTheHistoryIsUnknownNotPassed() throws {
+        var s = try TestSupport.scenario()
+        s.checks = ["linearizable:queue"]
+        s.expect = [("linearizable:queue", .any)]
+        let r = try s.run()
+        #expect(r.check("linearizable:queue")?.passed != true, "adds and reads are not queue operations")
+    }
+}

@@ -119,6 +119,13 @@ public enum ScenarioRunner {
                 // An invariant observed at every step stopped the run at the first breach.
                 result = CheckResult(name: name, passed: false, detail: "\(v.message) (at \(v.time), after event #\(v.eventIndex): \(v.event))")
                 time = v.time
+            } else if !adapter.checks.contains(where: { $0.name == name }), let generic = HistoryCheck(name: name) {
+                // A FaultlineCheck checker over the clients' history, whatever the system.
+                do { result = try generic.run(cluster.history) } catch {
+                    result = CheckResult(name: name, passed: nil, detail: "the history does not fit \(name): \(error)")
+                }
+                result.name = name
+                if result.passed == false, let first = result.evidence.first { time = SimTime(nanoseconds: first.time) }
             } else {
                 result = cluster.check(name)
                 result.name = name

@@ -1,5 +1,6 @@
 import Foundation
 import FaultlineCore
+import FaultlineCheck
 
 extension Scenario {
     static let topFields = ["name", "description", "system", "preset", "nodes", "settings", "network", "workload",
@@ -66,7 +67,7 @@ extension Scenario {
                 s.liveness.within = try lr.duration("within") ?? s.liveness.within
             }
         }
-        let checkNames = adapter.checks.map(\.name) + ["convergence"]
+        let checkNames = Scenario.checkNames(of: adapter)
         if let checks = try top.stringList("checks") {
             for (i, c) in checks.enumerated() where !checkNames.contains(c) {
                 throw ScenarioError(file: file, path: "checks[\(i)]", "unknown check \"\(c)\" of \(systemName); checks: " + checkNames.joined(separator: ", "))
@@ -93,6 +94,14 @@ extension Scenario {
             throw ScenarioError(file: file, path: problem.path, problem.message)
         }
         return s
+    }
+
+    /// Checks a scenario of this system may name: the adapter's own, `convergence`, and
+    /// every FaultlineCheck history checker by name (run on the clients' history).
+    static func checkNames(of adapter: any SystemAdapter) -> [String] {
+        var names = adapter.checks.map(\.name) + ["convergence"]
+        for n in HistoryCheck.names where !names.contains(n) { names.append(n) }
+        return names
     }
 
     static func decodeSettings(_ top: ObjectReader, adapter: any SystemAdapter) throws -> [(name: String, value: SettingValue)] {
