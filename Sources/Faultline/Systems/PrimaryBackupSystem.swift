@@ -353,6 +353,13 @@ final class PBCluster: SimulatedCluster {
             clients.append(sim.addNode(name: "c\(p + 1)") { _ in PBClient(process: p, servers: n, spec: spec, recorder: recorder) })
         }
         let servers = self.servers
+        #if DEBUG
+        // Each server's local invariants after every event (debug builds: tests and fuzzing).
+        sim.addInvariant("pb.checkInvariants") { sim in
+            for n in servers { sim.actor(n, as: PBServer.self)?.checkInvariants() }
+            return nil
+        }
+        #endif
         sim.addInvariant("election-safety") { sim in
             var seen: [(Int64, NodeID)] = []
             for n in servers {
