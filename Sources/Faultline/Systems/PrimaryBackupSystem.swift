@@ -18,7 +18,7 @@ public struct PrimaryBackupSystem: SystemAdapter {
         [
             PresetInfo(name: "async", summary: "acknowledge on the primary alone; failover may lose acknowledged writes",
                        nodes: 3, nodeRange: 2...7, settings: [("sync-acks", .int(0))], promises: ["election-safety"]),
-            PresetInfo(name: "sync", summary: "acknowledge once every backup has the write; no acknowledged write is lost",
+            PresetInfo(name: "sync", summary: "acknowledge once every backup has the write; no acknowledged write is lost while one server keeps running (memory only)",
                        nodes: 3, nodeRange: 2...7, settings: [("sync-acks", .string("all"))], promises: ["election-safety", "lost-writes"]),
         ]
     }

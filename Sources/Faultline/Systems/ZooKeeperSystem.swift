@@ -13,15 +13,17 @@ public struct ZooKeeperSystem: SystemAdapter {
     public let name = "zookeeper"
     public let summary = "ZooKeeper ensemble: FastLeaderElection, ZAB discovery/sync/broadcast, sessions"
 
+    /// Two to nine voters: a one-server ensemble is ZooKeeper's standalone mode, which the
+    /// model does not run (it never establishes a leader alone).
     public var presets: [PresetInfo] {
         let promises = ["linearizable", "zk.atMostOneLeaderPerEpoch", "zk.committedPrefix", "zk.noCommittedTxnLost"]
         return [
             PresetInfo(name: "standard", summary: "zoo_sample.cfg: tickTime 2000, initLimit 10, syncLimit 5, forceSync yes",
-                       nodes: 3, nodeRange: 1...9, settings: [], promises: promises),
+                       nodes: 3, nodeRange: 2...9, settings: [], promises: promises),
             PresetInfo(name: "fast-ticks", summary: "tickTime 200 ms with the sample's tick ratios: many elections per simulated minute",
-                       nodes: 3, nodeRange: 1...9, settings: [("tickTime", .int(200))], promises: promises),
+                       nodes: 3, nodeRange: 2...9, settings: [("tickTime", .int(200))], promises: promises),
             PresetInfo(name: "no-fsync", summary: "fast ticks with zookeeper.forceSync=no: acknowledged txns live only in page cache",
-                       nodes: 3, nodeRange: 1...9, settings: [("tickTime", .int(200)), ("forceSync", .bool(false))],
+                       nodes: 3, nodeRange: 2...9, settings: [("tickTime", .int(200)), ("forceSync", .bool(false))],
                        promises: ["zk.atMostOneLeaderPerEpoch", "zk.committedPrefix"]),
         ]
     }
