@@ -182,3 +182,35 @@ import Testing
         #expect(empty.code == ExitCode.usage)
     }
 }
+
+/// Random damage to a valid file: every outcome is a scenario or a ScenarioError, never a crash.
+@Suite struct ScenarioMutationTests {
+    @Test func randomlyDamagedScenarioFilesNeverCrashTheReader() {
+        let base = Array(TestSupport.isolatedPrimary.utf8)
+        var random = SeededRandom(seed: 99, stream: "mutations")
+        let alphabet = Array("{}[]:,\"'/*-0123456789.sxyz \n".utf8)
+        var rejected = 0
+        for _ in 0..<400 {
+            var bytes = base
+            for _ in 0...Int(random.below(4)) {
+                let i = random.index(bytes.count)
+                switch random.below(3) {
+                case 0: bytes[i] = alphabet[random.index(alphabet.count)]
+                case 1: bytes.remove(at: i)
+                default: bytes.insert(alphabet[random.index(alphabet.count)], at: i)
+                }
+            }
+            do { _ = try Scenario.parse(Data(bytes), file: "m.json") } catch is ScenarioError { rejected += 1 } catch {
+                Issue.record("unexpected error type \(error)")
+            }
+        }
+        #expect(rejected > 100)
+    }
+
+    @Test func absurdNestingIsRefusedBeforeDecoding() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        do { _ = try Scenario.parse(Data(deep.utf8), file: "deep.json"); Issue.record("accepted") } catch let e as ScenarioError {
+            #expect(e.message.contains("deeper than"))
+        } catch { Issue.record("\(error)") }
+    }
+}

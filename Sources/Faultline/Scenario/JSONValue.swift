@@ -59,7 +59,18 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
     }
 
     /// Parses JSON5 text; a syntax error becomes a `ScenarioError` naming the file.
+    /// Deeper nesting than this is refused before decoding (the decoder recurses per level).
+    public static let depthMax = 64
+    /// Files larger than this are refused (a scenario is a few kilobytes).
+    public static let bytesMax = 4 << 20
+
     public static func parse(_ data: Data, file: String) throws -> JSONValue {
+        guard data.count <= bytesMax else {
+            throw ScenarioError(file: file, path: "", "is \(data.count) bytes; a scenario file is at most \(bytesMax)")
+        }
+        if let line = tooDeep(data) {
+            throw ScenarioError(file: file, path: "", "nests objects and arrays deeper than \(depthMax) levels (line \(line))")
+        }
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true
         do {
@@ -67,6 +78,25 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
         } catch {
             throw ScenarioError(file: file, path: "", "is not valid JSON5" + JSONValue.syntaxHint(data))
         }
+    }
+
+    /// The line where nesting first exceeds `depthMax`, ignoring brackets inside strings.
+    static func tooDeep(_ data: Data) -> Int? {
+        var depth = 0, line = 1, quote: UInt8 = 0, escaped = false
+        for b in data {
+            if b == 10 { line += 1 }
+            if quote != 0 {
+                if escaped { escaped = false } else if b == 92 { escaped = true } else if b == quote { quote = 0 }
+                continue
+            }
+            switch b {
+            case 34, 39: quote = b
+            case 91, 123: depth += 1; if depth > depthMax { return line }
+            case 93, 125: depth -= 1
+            default: break
+            }
+        }
+        return nil
     }
 
     /// Foundation does not say where a syntax error is; point at the likeliest line: the
