@@ -111,14 +111,14 @@ import Testing
         cases.append(replace("{ at: \"1s\", do: \"isolate\", target: \"primary\", for: \"3s\" }",
                              "{ at: \"1s\", do: \"one-way\", target: \"n1\", to: \"n7\" }", "faults[0].to"))
         cases.append(replace("{ at: \"1s\", do: \"isolate\", target: \"primary\", for: \"3s\" }",
-                             "{ at: \"1s\", do: \"disk\", target: \"n1\", fault: \"torn-write\" }", "faults[0].fault"))
+                             "{ at: \"1s\", do: \"disk\", target: \"n1\", fault: \"melt\" }", "faults[0].fault"))
         cases.append(replace("{ at: \"1s\", do: \"isolate\", target: \"primary\", for: \"3s\" }",
                              "{ at: \"1s\", do: \"heal\", for: \"2s\" }", "faults[0].for"))
         cases.append(replace("{ at: \"1s\", do: \"isolate\", target: \"primary\", for: \"3s\" }",
                              "{ at: \"1s\", do: \"clock-drift\", target: \"n1\", ppm: 900000 }", "faults[0].ppm"))
         cases.append(replace("seed: 3,", "seed: 3, nemesis: { kinds: [\"crash\"], targets: [\"boss\"] },", "nemesis.targets[0]"))
         cases.append(replace("seed: 3,", "seed: 3, nemesis: { kinds: [\"meteor\"] },", "nemesis.kinds[0]"))
-        cases.append(replace("seed: 3,", "seed: 3, nemesis: { kinds: [\"disk\"] },", "nemesis.kinds[0]"))
+        cases.append(replace("seed: 3,", "seed: 3, nemesis: { kinds: [\"disk\", \"flood\"] },", "nemesis.kinds[1]"))
         cases.append(replace("do: \"isolate\"", "do: \"explode\"", "faults[0].do"))
         cases.append(replace("do: \"isolate\"", "do: \"Isolate\"", "faults[0].do"))
         cases.append(replace("system: \"primary-backup\"", "system: \"cassandra\"", "system"))

@@ -1,11 +1,16 @@
 import FaultlineCore
 import FaultlineHistory
 import FaultlineCheck
+import FaultlineStorage
 
 /// A textbook primary/backup set store (Alsberg and Day, 1976), the smallest system with a
 /// real failover story: backups promote themselves when the primary falls silent, and the
 /// `sync-acks` setting decides whether a write is acknowledged before it reached any backup
 /// (async: an isolated primary loses acknowledged writes) or only once every backup has it.
+///
+/// Each server keeps its set in a log on its own disk (`PrimaryBackupStore`), appended before
+/// the reply and fsynced on the next tick (like Redis's appendfsync everysec), and rebuilds
+/// from it after a restart.
 ///
 /// It is not a model of a product; it is the reference adapter that exercises the scenario
 /// layer (validation, faults, phases, fuzz, shrink, replay, report, matrix) on its own and
@@ -30,6 +35,10 @@ public struct PrimaryBackupSystem: SystemAdapter {
             SettingInfo("heartbeat-interval", .milliseconds, default: .int(100), "how often the primary heartbeats its backups"),
         ]
     }
+    public var diskFaults: [String] { SimDiskFaultModes.names }
+    /// `run --data-dir DIR` puts each server's log in DIR/<node>/pb.log (FileDisk).
+    public var supportsDataDirectory: Bool { true }
+
     public let roles = ["primary", "backup"]
     public let mainRole = "primary"
     public let operations = ["add", "read"]
@@ -59,7 +68,7 @@ public struct PrimaryBackupSystem: SystemAdapter {
             servers: n, syncAcks: acksText == "all" ? n - 1 : Int(acksText) ?? 0,
             failoverTimeout: scenario.setting("failover-timeout", in: self)?.durationValue ?? .seconds(1),
             heartbeat: scenario.setting("heartbeat-interval", in: self)?.durationValue ?? .milliseconds(100))
-        return PBCluster(config: config, scenario: scenario, seed: seed)
+        return try PBCluster(config: config, scenario: scenario, seed: seed, dataDirectory: dataDirectory)
     }
 }
 
@@ -79,7 +88,7 @@ enum PBMessage: SimMessage {
     case heartbeat(epoch: Int64, seq: Int)
     case syncRequest(epoch: Int64)
     case syncState(epoch: Int64, seq: Int, data: [[Int64]])
-    case tick, writeTimeout(seq: Int), nextOp, opTimeout(op: Int)
+    case tick, writeTimeout(seq: Int), nextOp, opTimeout(op: Int), fsyncDone(SyncTicket)
 
     var summary: String {
         switch self {
@@ -95,6 +104,7 @@ enum PBMessage: SimMessage {
         case .writeTimeout(let s): return "write-timeout seq=\(s)"
         case .nextOp: return "next-op"
         case .opTimeout(let op): return "op-timeout \(op)"
+        case .fsyncDone(let t): return "fsync-done \(t.id)"
         }
     }
 }
@@ -115,9 +125,12 @@ final class PBServer: SimActor {
     /// True only for n1's first boot: the cluster starts with n1 as primary of epoch 1.
     let initialPrimary: Bool
 
-    init(config: PBConfig, keys: Int, initialPrimary: Bool) {
+    let store: PrimaryBackupStore
+
+    init(config: PBConfig, keys: Int, initialPrimary: Bool, store: PrimaryBackupStore) {
         self.config = config
         self.initialPrimary = initialPrimary
+        self.store = store
         data = Array(repeating: [], count: keys)
     }
 
@@ -125,10 +138,15 @@ final class PBServer: SimActor {
         switch event {
         case .boot:
             // No disk: a restarted server comes back empty and resyncs from whoever leads.
-            if initialPrimary { isPrimary = true; epoch = 1 << 8; primary = ctx.node }
+            if initialPrimary { isPrimary = true; epoch = 1 << 8; primary = ctx.node; store.append("epoch \(epoch)") }
+            // A restarted server rebuilds from its log and comes back as a backup of its epoch.
+            else if let saved = store.load(keys: data.count) { epoch = saved.epoch; seq = saved.seq; data = saved.data; ctx.probe("pb.recovered") }
             lastHeard = ctx.now
             ctx.setTimer(after: config.heartbeat, .tick)
+        case .timer(_, .fsyncDone(let ticket)):
+            store.complete(ticket)
         case .timer(_, .tick):
+            if let ticket = store.requestSync() { ctx.afterIO(ticket.latency, .fsyncDone(ticket)) }
             tick(ctx)
             ctx.setTimer(after: config.heartbeat, .tick)
         case .timer(_, .writeTimeout(let s)):
@@ -155,6 +173,7 @@ final class PBServer: SimActor {
             epoch = ((epoch >> 8) + 1) << 8 | Int64(ctx.node.index)
             primary = ctx.node
             ctx.note("promoted to primary epoch=\(epoch)")
+            store.append("epoch \(epoch)")
             for b in 0..<config.servers where b != ctx.node.index { ctx.send(.heartbeat(epoch: epoch, seq: seq), to: NodeID(b)) }
         }
     }
@@ -166,6 +185,7 @@ final class PBServer: SimActor {
             guard waiting.count < PBServer.waitingMax else { ctx.send(.reply(op: op, ok: false, values: [], error: "BUSY"), to: from); return }
             seq += 1
             data[key].append(value)
+            store.append("add \(seq) \(key) \(value)")
             for b in 0..<config.servers where b != ctx.node.index {
                 ctx.send(.replicate(epoch: epoch, seq: seq, key: key, value: value), to: NodeID(b))
             }
@@ -180,7 +200,11 @@ final class PBServer: SimActor {
             ctx.send(.reply(op: op, ok: true, values: data[key], error: ""), to: from)
         case .replicate(let e, let s, let key, let value):
             guard adopt(e, from: from, ctx) else { return }
-            if s == seq + 1 { seq = s; data[key].append(value); ctx.send(.ack(epoch: e, seq: s), to: from) }
+            if s == seq + 1 {
+                seq = s; data[key].append(value)
+                store.append("add \(s) \(key) \(value)")
+                ctx.send(.ack(epoch: e, seq: s), to: from)
+            }
             else if s > seq + 1 { ctx.send(.syncRequest(epoch: e), to: from) }
         case .ack(let e, let s):
             guard isPrimary, e == epoch, let i = waiting.firstIndex(where: { $0.seq == s }) else { return }
@@ -198,6 +222,7 @@ final class PBServer: SimActor {
             guard adopt(e, from: from, ctx) else { return }
             ctx.probe("pb.full-resync")
             seq = s; data = d
+            store.rewrite(epoch: epoch, seq: seq, data: data)
         default: break
         }
     }
@@ -214,6 +239,7 @@ final class PBServer: SimActor {
             }
             let wasPrimary = isPrimary
             isPrimary = false; epoch = e; primary = from
+            store.append("epoch \(e)")
             lastHeard = ctx.now
             // A deposed primary may hold writes nobody else has: it resyncs from scratch.
             if wasPrimary || seq > 0 { ctx.send(.syncRequest(epoch: e), to: from) }
@@ -333,7 +359,10 @@ final class PBCluster: SimulatedCluster {
     var clients: [NodeID] = []
     var agreedAt: SimTime?
 
-    init(config: PBConfig, scenario: Scenario, seed: UInt64) {
+    /// Each server's data directory, by server index; survives crashes.
+    let stores: [PrimaryBackupStore]
+
+    init(config: PBConfig, scenario: Scenario, seed: UInt64, dataDirectory: String?) throws {
         self.config = config
         spec = scenario.workload
         var network = Network(defaultLatency: .uniform(scenario.network.latency.lowerBound, scenario.network.latency.upperBound))
@@ -342,11 +371,16 @@ final class PBCluster: SimulatedCluster {
         self.sim = sim
         let keys = scenario.workload.keys
         let boots = PBBootLog()
+        stores = try (0..<config.servers).map { i in
+            if let dir = dataDirectory { return try PrimaryBackupStore.onFiles(dir + "/n\(i + 1)") }
+            return PrimaryBackupStore(disk: SimDisk(random: SeededRandom(seed: seed, stream: "disk:n\(i + 1)")))
+        }
+        let stores = self.stores
         servers = (0..<config.servers).map { i in
-            sim.addNode(name: "n\(i + 1)") { _ in
+            sim.addNode(name: "n\(i + 1)", make: { _ in
                 boots.count += i == 0 ? 1 : 0
-                return PBServer(config: config, keys: keys, initialPrimary: i == 0 && boots.count == 1)
-            }
+                return PBServer(config: config, keys: keys, initialPrimary: i == 0 && boots.count == 1, store: stores[i])
+            }, onCrash: { _ in stores[i].crash() })
         }
         for p in 0..<scenario.workload.clients {
             let recorder = self.recorder, spec = self.spec, n = config.servers
@@ -392,7 +426,13 @@ final class PBCluster: SimulatedCluster {
         for c in clients { sim.actor(c, as: PBClient.self)?.stopped = true }
     }
 
+    func applyDiskFault(_ kind: String, to node: NodeID) -> Bool {
+        guard let i = servers.firstIndex(of: node), let disk = stores[i].simDisk else { return false }
+        return SimDiskFaultModes.apply(kind, to: disk)
+    }
+
     func beginLiveness() {
+        for s in stores { if let d = s.simDisk { SimDiskFaultModes.heal(d) } }
         // One client reads every key, over and over, until the servers agree.
         if let c = clients.first { sim.actor(c, as: PBClient.self)?.finalReads = true }
     }

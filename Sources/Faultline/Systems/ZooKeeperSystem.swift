@@ -44,7 +44,7 @@ public struct ZooKeeperSystem: SystemAdapter {
     /// SimDisk fault modes a `disk` fault switches on for one server's dataDir until the
     /// liveness phase (the damage done stays): torn tails and lost directory entries at the
     /// next crash, latent bit flips, EIO on writes or fsyncs, ENOSPC, stalled fsyncs.
-    public var diskFaults: [String] { ZooKeeperCluster.diskFaultModes.map(\.name) }
+    public var diskFaults: [String] { SimDiskFaultModes.names }
 
     /// Long enough for the standard preset's syncLimit (5 ticks of 2 s) to act.
     public var matrixTiming: MatrixTiming { MatrixTiming(duration: .seconds(40), faultAt: .seconds(10), faultFor: .seconds(15)) }
@@ -153,29 +153,12 @@ final class ZooKeeperCluster: SimulatedCluster {
 
     /// Healing includes the disks: their fault modes end (what they damaged stays damaged).
     func beginLiveness() {
-        for n in servers { if let dir = zk.dataDirs[n] { dir.disk.faults = ZooKeeperCluster.healthy(dir.disk.faults) } }
-    }
-
-    static let diskFaultModes: [(name: String, apply: @Sendable (inout SimDisk.Faults) -> Void)] = [
-        ("torn-write", { $0.tornWrite = .always }),
-        ("lost-directory-ops", { $0.directoryOpLoss = .always }),
-        ("bit-flip", { $0.bitFlip = Ratio(1, 20) }),
-        ("write-error", { $0.writeError = Ratio(1, 10) }),
-        ("sync-error", { $0.syncError = Ratio(1, 10) }),
-        ("disk-full", { $0.diskFull = .always }),
-        ("slow-sync", { $0.slowSync = Ratio(1, 2) }),
-    ]
-
-    static func healthy(_ f: SimDisk.Faults) -> SimDisk.Faults {
-        var h = SimDisk.Faults.none
-        h.syncLatency = f.syncLatency; h.sectorBytes = f.sectorBytes; h.capacityBytes = f.capacityBytes
-        return h
+        for n in servers { if let dir = zk.dataDirs[n] { SimDiskFaultModes.heal(dir.disk) } }
     }
 
     func applyDiskFault(_ kind: String, to node: NodeID) -> Bool {
-        guard let dir = zk.dataDirs[node], let mode = ZooKeeperCluster.diskFaultModes.first(where: { $0.name == kind }) else { return false }
-        mode.apply(&dir.disk.faults)
-        return true
+        guard let dir = zk.dataDirs[node] else { return false }
+        return SimDiskFaultModes.apply(kind, to: dir.disk)
     }
 
     func convergence() -> String? {
