@@ -93,6 +93,8 @@ public final class AppendOnlyFile<D: Disk> {
         self.disk = disk; self.directory = directory; self.config = config
     }
 
+    deinit { for t in targets { disk.close(t.file) } }
+
     /// Appends one command (`["SET", "k", "v"]`) for database `db`; returns its number
     /// (durable once `durableCount` reaches it).
     @discardableResult
@@ -109,7 +111,7 @@ public final class AppendOnlyFile<D: Disk> {
                 try disk.append(targets[t].file, buffer)
             } catch {
                 // Redis truncates a partial write away so the file stays loadable.
-                try? disk.truncate(targets[t].file, to: before)
+                if let size = try? disk.size(targets[t].file), size != before { try? disk.truncate(targets[t].file, to: before) }
                 throw error
             }
             targets[t].selectedDb = db

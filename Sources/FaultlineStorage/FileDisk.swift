@@ -26,7 +26,10 @@ public final class FileDisk: Disk {
         self.root = root
     }
 
-    deinit { for fd in openPaths.keys { _ = Glibc_close(fd) } }
+    deinit {
+        for fd in openPaths.keys { _ = Glibc_close(fd) }
+        for (_, target) in pending { if let fd = target.fd { _ = Glibc_close(fd) } }
+    }
 
     func full(_ path: String) -> String { path.isEmpty ? root : root + "/" + path }
 
@@ -120,9 +123,14 @@ public final class FileDisk: Disk {
 
     public func requestSync(_ file: DiskFile) throws(StorageError) -> SyncTicket {
         let fd = try fd(file)
+        guard pending.count < SimDisk.pendingTicketsMax else { throw .invalidArgument("fsync tickets requested and never completed") }
+        // A duplicate descriptor: the engine may close its handle before the sync completes
+        // (fsync flushes the file, whichever descriptor names it).
+        let dup = Glibc_dup(fd)
+        guard dup >= 0 else { throw fail(openPaths[fd] ?? "?", "dup") }
         let id = nextTicket
         nextTicket += 1
-        pending[id] = (fd, nil)
+        pending[id] = (dup, nil)
         return SyncTicket(id: id, latency: .zero, generation: 0)
     }
 
@@ -137,7 +145,7 @@ public final class FileDisk: Disk {
     public func completeSync(_ ticket: SyncTicket) -> SyncOutcome {
         guard let target = pending.removeValue(forKey: ticket.id) else { return .lost }
         if let fd = target.fd {
-            guard openPaths[fd] != nil else { return .lost }
+            defer { _ = Glibc_close(fd) }
             return fsync(fd) == 0 ? .durable : .failed
         }
         do { try syncDirectoryNow(target.directory ?? "") } catch { return .failed }
@@ -181,4 +189,5 @@ public final class FileDisk: Disk {
 // The POSIX names collide with the protocol's methods; call the C functions through these.
 @inline(__always) func Glibc_open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
 @inline(__always) func Glibc_close(_ fd: Int32) -> Int32 { close(fd) }
+@inline(__always) func Glibc_dup(_ fd: Int32) -> Int32 { dup(fd) }
 @inline(__always) func Glibc_rename(_ a: String, _ b: String) -> Int32 { rename(a, b) }

@@ -31,7 +31,7 @@ extension SegmentedLog {
     }
 
     /// The frame at `position` of `segment`, verified.
-    func readFrame(_ segment: Segment, at position: Int) throws(StorageError) -> (LogRecord, Int) {
+    func readFrame(_ segment: LogSegment, at position: Int) throws(StorageError) -> (LogRecord, Int) {
         let header = try disk.read(segment.file, at: position, count: RecordFrame.headerBytes)
         guard header.count == RecordFrame.headerBytes else {
             throw .corrupt(path: segment.path, position: position, reason: "short header")
@@ -62,7 +62,7 @@ extension SegmentedLog {
     }
 
     /// Byte position of the frame of `offset`: the sparse index's floor entry, then a scan.
-    func position(of offset: UInt64, in segment: Segment) throws(StorageError) -> Int {
+    func position(of offset: UInt64, in segment: LogSegment) throws(StorageError) -> Int {
         precondition(offset >= segment.baseOffset && offset <= segment.nextOffset)
         var lo = 0, hi = segment.index.count
         while lo < hi {
@@ -120,7 +120,7 @@ extension SegmentedLog {
         }
         segments.removeAll()
         let path = DiskPath.join(directory, Self.segmentName(offset))
-        segments.append(Segment(baseOffset: offset, path: path, file: try disk.open(path, create: true)))
+        segments.append(LogSegment(baseOffset: offset, path: path, file: try disk.open(path, create: true)))
         directoryDirty = true
         logStartOffset = offset
         logEndOffset = offset

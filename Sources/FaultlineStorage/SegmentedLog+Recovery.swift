@@ -35,13 +35,13 @@ extension SegmentedLog {
                 stopped = true
                 continue
             }
-            let segment = Segment(baseOffset: base, path: path, file: try disk.open(path, create: false))
+            let segment = LogSegment(baseOffset: base, path: path, file: try disk.open(path, create: false))
             stopped = try log.scan(segment, report: &report)
             log.segments.append(segment)
         }
         if log.segments.isEmpty {
             let path = DiskPath.join(directory, segmentName(initialOffset))
-            log.segments.append(Segment(baseOffset: initialOffset, path: path, file: try disk.open(path, create: true)))
+            log.segments.append(LogSegment(baseOffset: initialOffset, path: path, file: try disk.open(path, create: true)))
             log.directoryDirty = true
         }
         log.logStartOffset = log.segments[0].baseOffset
@@ -53,7 +53,7 @@ extension SegmentedLog {
 
     /// Validates one segment, rebuilding its index; cuts it at the first bad frame.
     /// Returns true when it had to cut (nothing after it can be trusted).
-    func scan(_ segment: Segment, report: inout LogRecoveryReport) throws(StorageError) -> Bool {
+    func scan(_ segment: LogSegment, report: inout LogRecoveryReport) throws(StorageError) -> Bool {
         let bytes = try disk.readAll(segment.file)
         var position = 0
         var damage: String?
@@ -64,7 +64,7 @@ extension SegmentedLog {
                     damage = "record at byte \(position) of \(segment.path) has offset \(offset), expected \(segment.nextOffset)"
                 } else {
                     if segment.bytesSinceIndexEntry >= config.indexIntervalBytes {
-                        segment.index.append(IndexEntry(offset: offset, position: position))
+                        segment.index.append(LogIndexEntry(offset: offset, position: position))
                         segment.bytesSinceIndexEntry = 0
                     }
                     segment.bytesSinceIndexEntry += next - position

@@ -54,41 +54,28 @@ public final class SegmentedLog<D: Disk> {
     public let directory: String
     public let config: SegmentedLogConfig
 
+    // Single-threaded and never re-entered: hot properties skip dynamic exclusivity checks.
+
     /// The first offset the log holds.
     public internal(set) var logStartOffset: UInt64 = 0
     /// The offset the next append gets.
-    public internal(set) var logEndOffset: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var logEndOffset: UInt64 = 0
     /// Every record in `logStartOffset..<durableEndOffset` has completed an fsync.
-    public internal(set) var durableEndOffset: UInt64 = 0
+    @exclusivity(unchecked) public internal(set) var durableEndOffset: UInt64 = 0
 
-    struct IndexEntry { var offset: UInt64; var position: Int }
-
-    final class Segment {
-        let baseOffset: UInt64
-        let path: String
-        let file: DiskFile
-        var size = 0
-        var nextOffset: UInt64
-        var index: [IndexEntry] = []
-        var bytesSinceIndexEntry = 0
-        /// Written or truncated since its last sync request.
-        var dirty = false
-        init(baseOffset: UInt64, path: String, file: DiskFile) {
-            self.baseOffset = baseOffset; self.path = path; self.file = file; self.nextOffset = baseOffset
-        }
-    }
-
-    var segments: [Segment] = []
+    @exclusivity(unchecked) var segments: [LogSegment] = []
     /// A segment was created or removed since the last directory sync request.
-    var directoryDirty = false
-    var inFlight: [(id: UInt64, mark: UInt64, done: Bool)] = []
-    var nextSyncID: UInt64 = 1
-    var frameBuffer: [UInt8] = []
+    @exclusivity(unchecked) var directoryDirty = false
+    @exclusivity(unchecked) var inFlight: [(id: UInt64, mark: UInt64, done: Bool)] = []
+    @exclusivity(unchecked) var nextSyncID: UInt64 = 1
+    @exclusivity(unchecked) var frameBuffer: [UInt8] = []
 
     init(disk: D, directory: String, config: SegmentedLogConfig) {
         precondition(config.segmentBytes > RecordFrame.headerBytes && config.indexIntervalBytes > 0)
         self.disk = disk; self.directory = directory; self.config = config
     }
+
+    deinit { for s in segments { disk.close(s.file) } }
 
     /// The file name Kafka gives a segment: the base offset in 20 decimal digits.
     public static func segmentName(_ baseOffset: UInt64) -> String {
@@ -97,7 +84,7 @@ public final class SegmentedLog<D: Disk> {
     }
 
     /// Base offsets of the segments, oldest first.
-    public var segmentBaseOffsets: [UInt64] { segments.map(\.baseOffset) }
+    public var segmentBaseOffsets: [UInt64] { segments.map { $0.baseOffset } }
     /// Bytes in all segments.
     public var sizeInBytes: Int { segments.reduce(0) { $0 + $1.size } }
 
@@ -122,11 +109,11 @@ public final class SegmentedLog<D: Disk> {
             try disk.append(active.file, frameBuffer)
         } catch {
             // A real write may have landed partly: cut back so the next frame starts clean.
-            try? disk.truncate(active.file, to: active.size)
+            if let size = try? disk.size(active.file), size != active.size { try? disk.truncate(active.file, to: active.size) }
             throw error
         }
         if active.bytesSinceIndexEntry >= config.indexIntervalBytes {
-            active.index.append(IndexEntry(offset: offset, position: active.size))
+            active.index.append(LogIndexEntry(offset: offset, position: active.size))
             active.bytesSinceIndexEntry = 0
         }
         active.bytesSinceIndexEntry += frameBytes
@@ -137,9 +124,9 @@ public final class SegmentedLog<D: Disk> {
         return offset
     }
 
-    func roll() throws(StorageError) -> Segment {
+    func roll() throws(StorageError) -> LogSegment {
         let path = DiskPath.join(directory, Self.segmentName(logEndOffset))
-        let segment = Segment(baseOffset: logEndOffset, path: path, file: try disk.open(path, create: true))
+        let segment = LogSegment(baseOffset: logEndOffset, path: path, file: try disk.open(path, create: true))
         segments.append(segment)
         directoryDirty = true
         return segment
@@ -149,18 +136,13 @@ public final class SegmentedLog<D: Disk> {
     /// directory when segments were created or removed). Nil when nothing is unsynced:
     /// whatever is appended is durable already or covered by a sync in flight.
     public func requestSync() throws(StorageError) -> PendingSync? {
-        let dirty = segments.filter(\.dirty)
-        if dirty.isEmpty && !directoryDirty { return nil }
         precondition(inFlight.count < config.syncsInFlightMax, "more than \(config.syncsInFlightMax) log syncs in flight")
         var tickets: [SyncTicket] = []
-        tickets.reserveCapacity(dirty.count + 1)
-        do {
-            for s in dirty { tickets.append(try disk.requestSync(s.file)) }
-            if directoryDirty { tickets.append(try disk.requestDirectorySync(directory)) }
-        } catch {
-            throw error
-        }
-        for s in dirty { s.dirty = false }
+        // No intermediate array: this runs once per fsync, often once per record.
+        for s in segments where s.dirty { tickets.append(try disk.requestSync(s.file)) }
+        if directoryDirty { tickets.append(try disk.requestDirectorySync(directory)) }
+        if tickets.isEmpty { return nil }
+        for s in segments { s.dirty = false }
         directoryDirty = false
         let id = nextSyncID
         nextSyncID += 1
@@ -192,6 +174,13 @@ public final class SegmentedLog<D: Disk> {
         return durableEndOffset
     }
 
+    /// `completeSync` in the shape every engine shares (a log sync has a single step), so a
+    /// shell completes any engine's `PendingSync` the same way.
+    public func complete(_ pending: PendingSync) throws(StorageError) -> SyncStep {
+        try completeSync(pending)
+        return .done
+    }
+
     /// Requests and completes a sync at once (FileDisk, tests, tools).
     public func syncNow() throws(StorageError) {
         if let p = try requestSync() { try completeSync(p) }
@@ -207,12 +196,32 @@ public final class SegmentedLog<D: Disk> {
         for (i, s) in segments.enumerated() {
             if i + 1 < segments.count { precondition(s.nextOffset == segments[i + 1].baseOffset, "gap after \(s.path)") }
             precondition(s.nextOffset >= s.baseOffset)
-            var last: IndexEntry?
+            var last: LogIndexEntry?
             for e in s.index {
                 precondition(e.offset >= s.baseOffset && e.offset < s.nextOffset && e.position < s.size)
                 if let l = last { precondition(l.offset < e.offset && l.position < e.position) }
                 last = e
             }
         }
+    }
+}
+
+/// One sparse index entry: the byte position of the frame of `offset`.
+struct LogIndexEntry { var offset: UInt64; var position: Int }
+
+/// A segment file of a `SegmentedLog` and what recovery or appends learned about it.
+/// Kept outside the generic log so its metadata is static, not instantiated per access.
+final class LogSegment {
+    let baseOffset: UInt64
+    let path: String
+    let file: DiskFile
+    @exclusivity(unchecked) var size = 0
+    @exclusivity(unchecked) var nextOffset: UInt64
+    @exclusivity(unchecked) var index: [LogIndexEntry] = []
+    @exclusivity(unchecked) var bytesSinceIndexEntry = 0
+    /// Written or truncated since its last sync request.
+    @exclusivity(unchecked) var dirty = false
+    init(baseOffset: UInt64, path: String, file: DiskFile) {
+        self.baseOffset = baseOffset; self.path = path; self.file = file; self.nextOffset = baseOffset
     }
 }

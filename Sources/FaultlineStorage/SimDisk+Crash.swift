@@ -129,7 +129,9 @@ extension SimDisk {
         for (_, node) in inodes {
             used += node.data.count
             precondition(node.durableLength >= 0)
-            if node.undo.isEmpty { precondition(node.durableLength <= node.data.count || node.lastAppend == nil) }
+            // The durable image is longer than the cache only after a truncation, which left undo.
+            precondition(node.durableLength <= node.data.count || !node.undo.isEmpty, "durable bytes with nothing to restore them")
+            if let last = node.lastAppend { precondition(last.offset + last.count == node.data.count, "a torn append must be the tail") }
         }
         precondition(used == usedBytes, "usedBytes \(usedBytes) but inodes hold \(used)")
     }

@@ -160,3 +160,31 @@ func replay(_ commands: [[[UInt8]]]) -> [Int: [String: String]] {
         }
     }
 }
+
+@Suite struct AOFManifestTests {
+    @Test func manifestRoundTripsAndBadLinesNameTheFileLineAndWhatWasExpected() throws {
+        let m = AOFManifest(base: .init(name: "appendonly.aof.3.base.aof", seq: 3),
+                            incrementals: [.init(name: "appendonly.aof.5.incr.aof", seq: 5), .init(name: "appendonly.aof.6.incr.aof", seq: 6)],
+                            history: [.init(name: "appendonly.aof.4.incr.aof", seq: 4)])
+        #expect(try AOFManifest.parse(Array(m.text.utf8), path: "m") == m)
+        // Redis 7.0 parses key/value pairs in any order.
+        let reordered = "type b seq 1 file appendonly.aof.1.base.aof\n# comment\n\nfile appendonly.aof.1.incr.aof seq 1 type i\n"
+        #expect(try AOFManifest.parse(Array(reordered.utf8), path: "m").incrementals.count == 1)
+        #expect(throws: StorageError.badFormat(path: "dir/appendonly.aof.manifest", line: 2, expected: "type b, h or i")) {
+            try AOFManifest.parse(Array("file a seq 1 type b\nfile b seq 2 type x\n".utf8), path: "dir/appendonly.aof.manifest")
+        }
+        #expect(throws: StorageError.badFormat(path: "m", line: 1, expected: "seq as a positive number")) {
+            try AOFManifest.parse(Array("file a seq zero type i\n".utf8), path: "m")
+        }
+        #expect(throws: StorageError.self) { try AOFManifest.parse(Array("file a seq 2 type i\nfile b seq 1 type i\n".utf8), path: "m") }
+    }
+
+    @Test func respParserSkipsAnnotationsAndReportsWhereTheFormatBreaks() {
+        let text = "#TS:1700000000\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"
+        let (commands, end) = RESP.parseCommands(Array(text.utf8))
+        #expect(end == .complete && commands == [[bytes("GET"), bytes("k")]])
+        #expect(RESP.parseCommands(Array("*1\r\n$3\r\nGETX\r\n".utf8)).end == .badFormat(position: 11, expected: "CRLF after a bulk string"))
+        #expect(RESP.parseCommands(Array("*0\r\n".utf8)).end == .badFormat(position: 0, expected: "an argument count of at least 1"))
+        #expect(RESP.parseCommands(Array("*1\r\n$3\r\nGE".utf8)).end == .truncated(validUpTo: 0))
+    }
+}

@@ -83,3 +83,60 @@ import FaultlineCore
         #expect(throws: StorageError.self) { try CheckpointFile.open(disk: d, path: "zk/currentEpoch") }
     }
 }
+
+/// Random saves, partial saves, purges, corruptions and crashes against a reference model:
+/// the snapshot loaded is never damaged, is exactly what was saved under its index, and is
+/// never older than the newest save that completed (unless that one was corrupted, and then
+/// the store falls back to an older valid one).
+@Suite struct SnapshotStorePropertyTests {
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func loadedSnapshotIsTheNewestCompletedOneOrNewerNeverDamaged(seed: UInt64) throws {
+        let d = SimDisk(random: SeededRandom(seed: seed, stream: "disk"), faults: .crashConsistency)
+        var w = SeededRandom(seed: seed, stream: "workload")
+        var store = try SnapshotStore.open(disk: d, directory: "snap")
+        var saved: [UInt64: [UInt8]] = [:]
+        var newestCompleted: UInt64?
+        var corrupted = Set<UInt64>()
+        var step: SyncStep?
+        var next: UInt64 = 1
+        var fallbacks = 0
+        for _ in 0..<600 {
+            switch w.below(10) {
+            case 0...2 where step == nil:
+                let p = payload(next, salt: seed, size: Int(w.below(3000)))
+                saved[next] = p
+                step = .next(try store.save(Snapshot(index: next, payload: p)))
+                next += 1
+            case 3...5:
+                if case .next(let p) = step {
+                    step = try store.complete(p)
+                    if case .done = step { newestCompleted = next - 1; step = nil }
+                }
+            case 6 where step == nil:
+                try store.purge(retainCount: 3)
+            case 7 where step == nil:
+                if let newest = try store.indices().last, w.below(3) == 0 {
+                    let size = try d.size(try d.open("snap/" + SnapshotStore<SimDisk>.fileName(newest), create: false))
+                    try d.corrupt("snap/" + SnapshotStore<SimDisk>.fileName(newest), byte: Int(w.below(UInt64(size))), bit: Int(w.below(8)))
+                    corrupted.insert(newest)
+                }
+            case 8, 9:
+                d.crash()
+                step = nil
+                store = try SnapshotStore.open(disk: d, directory: "snap")
+                let (loaded, skipped) = try store.loadNewest()
+                if let s = loaded {
+                    #expect(s.payload == saved[s.index], "seed \(seed): snapshot \(s.index) is not what was saved")
+                    #expect(!corrupted.contains(s.index))
+                    if let n = newestCompleted, !corrupted.contains(n) { #expect(s.index >= n, "seed \(seed): \(s.index) older than the completed \(n)") }
+                } else if let n = newestCompleted {
+                    #expect(corrupted.contains(n), "seed \(seed): the completed snapshot \(n) vanished")
+                }
+                if !skipped.isEmpty { fallbacks += 1 }
+            default:
+                break
+            }
+        }
+        #expect(fallbacks > 0 && newestCompleted != nil)
+    }
+}

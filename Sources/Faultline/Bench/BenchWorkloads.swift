@@ -3,6 +3,7 @@
 public enum BenchWorkloads {
     public static var all: [BenchWorkload] {
         [CheckBench.etcdCorpus, CheckBench.kvC50]
+            + StorageBench.workloads
     }
 
     /// Ratios printed after the workloads (each only when both of its workloads ran).

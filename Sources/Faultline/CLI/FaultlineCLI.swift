@@ -7,6 +7,7 @@ public enum FaultlineCLI {
     /// A new command is one file under CLI/ plus one line here.
     public static var commands: [Command] {
         [HelpCommand.command, VersionCommand.command, BenchCommand.command, CheckCommand.command, RedisCommand.command,
+         StorageCrashChildCommand.command,
          RunCommand.command, FuzzCommand.command, ReplayCommand.command, ShrinkCommand.command,
          ReportCommand.command, MatrixCommand.command, SystemsCommand.command]
     }
@@ -46,8 +47,8 @@ public enum FaultlineCLI {
         commands:
 
         """
-        let width = commands.map(\.name.count).max() ?? 0
-        for c in commands {
+        let width = commands.filter { !$0.name.hasPrefix("_") }.map(\.name.count).max() ?? 0
+        for c in commands where !c.name.hasPrefix("_") { // "_name": internal, hidden
             text += "  " + c.name + String(repeating: " ", count: width - c.name.count + 2) + c.summary + "\n"
         }
         text += "\n`faultline help <command>` or `faultline <command> --help` for its options.\n"

@@ -40,7 +40,8 @@ extension DataTree {
             if watch { childWatches.addWatch(path, session: session) }
             return .children(node.sortedChildren, node.clientStat)
         default:
-            preconditionFailure("read() called with a write or sync: \(request.opCode)")
+            // Writes go through the leader and sync through the pipeline; neither is a read.
+            return .error(.unimplemented)
         }
     }
 

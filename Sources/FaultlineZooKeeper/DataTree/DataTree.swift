@@ -68,12 +68,13 @@ public struct DataTree: Sendable {
     }
 
     /// Changes a node in place, keeping the digest right (`preChange` / `postChange`).
+    /// Mutates through the dictionary's in-place accessor, so a parent's children set is
+    /// not copied on every create (which would make a large directory quadratic).
     mutating func changeNode(_ path: String, _ body: (inout DataNode) -> Void) {
-        guard var node = nodes[path] else { preconditionFailure("changeNode on missing \(path)") }
-        treeDigest &-= DigestCalculator.digest(path: path, node: node)
-        body(&node)
-        nodes[path] = node
-        treeDigest &+= DigestCalculator.digest(path: path, node: node)
+        precondition(nodes[path] != nil, "changeNode on missing \(path)")
+        treeDigest &-= DigestCalculator.digest(path: path, node: nodes[path]!)
+        body(&nodes[path]!)
+        treeDigest &+= DigestCalculator.digest(path: path, node: nodes[path]!)
     }
 
     // MARK: the mutations processTxn uses (DataTree.createNode / deleteNode / setData / setACL)
@@ -81,10 +82,10 @@ public struct DataTree: Sendable {
     mutating func createNode(_ path: String, data: [UInt8], acl: [ACL], ephemeralOwner: Int64,
                              parentCVersion: Int32, zxid: Zxid, time: Int64,
                              events: inout [WatchedEvent]) throws(KeeperErrorCode) -> Stat {
-        guard let (parentPath, childName) = Self.parentAndChild(path), let parent = nodes[parentPath] else {
+        guard let (parentPath, childName) = Self.parentAndChild(path), let exists = nodes[parentPath]?.children.contains(childName) else {
             throw .noNode
         }
-        if parent.children.contains(childName) { throw .nodeExists }
+        if exists { throw .nodeExists }
         let aclKey = aclCache.convertAcls(acl)
         changeNode(parentPath) { p in
             let cversion = parentCVersion == -1 ? p.stat.cversion + 1 : parentCVersion
@@ -142,8 +143,8 @@ public struct DataTree: Sendable {
 
     @discardableResult
     mutating func setACL(_ path: String, acl: [ACL], version: Int32) throws(KeeperErrorCode) -> Stat {
-        guard let old = nodes[path] else { throw .noNode }
-        aclCache.removeUsage(old.acl)
+        guard let oldACL = nodes[path]?.acl else { throw .noNode }
+        aclCache.removeUsage(oldACL)
         let key = aclCache.convertAcls(acl)
         changeNode(path) { n in
             n.stat.aversion = version
@@ -167,22 +168,5 @@ public struct DataTree: Sendable {
 
     private func fire(_ events: inout [WatchedEvent], _ sessions: [Int64], _ type: WatchEventType, _ path: String) {
         for session in sessions { events.append(WatchedEvent(session: session, type: type, path: path)) }
-    }
-}
-
-/// `EphemeralType`: the ephemeralOwner field also encodes containers and TTL nodes when
-/// extended types are on (high byte 0xFF); a plain session id is `normal`.
-public enum EphemeralType: Hashable, Sendable {
-    case void, normal, container
-
-    /// `EphemeralType.CONTAINER_EPHEMERAL_OWNER`.
-    public static let containerEphemeralOwner = Int64(bitPattern: 0x8000_0000_0000_0000)
-
-    public static func of(_ ephemeralOwner: Int64) -> EphemeralType {
-        if ephemeralOwner == 0 { return .void }
-        if ephemeralOwner == containerEphemeralOwner { return .container }
-        // TTL owners exist only with zookeeper.extendedTypesEnabled, off by default (and in
-        // the model): any other non-zero owner is a session.
-        return .normal
     }
 }

@@ -85,7 +85,7 @@ public struct RequestPreparer: Sendable {
     // MARK: one op (pRequest2Txn)
 
     private mutating func prepareOne(_ request: ZKRequest, header: TxnHeader, tree: DataTree,
-                                     sessionCheck: KeeperErrorCode) throws(KeeperErrorCode) -> Txn {
+                                     sessionCheck: KeeperErrorCode, inMulti: Bool = false) throws(KeeperErrorCode) -> Txn {
         switch request {
         case let .create(path, data, acl, mode):
             if sessionCheck != .ok { throw sessionCheck }
@@ -118,6 +118,9 @@ public struct RequestPreparer: Sendable {
             addChangeRecord(node, tree)
             return .setData(path: path, data: data, version: newVersion)
         case let .check(path, version):
+            // 3.8 clients send check only inside a multi; a top-level CheckVersionTxn would
+            // make a log the real server cannot load ("Unsupported Txn"), so refuse it.
+            guard inMulti else { throw .unimplemented }
             if sessionCheck != .ok { throw sessionCheck }
             if PathUtils.validatePath(path) != nil { throw .badArguments }
             let node = try recordForPath(path, tree)
@@ -199,7 +202,7 @@ public struct RequestPreparer: Sendable {
                 case .create, .delete, .setData, .check: break
                 default: throw .unimplemented
                 }
-                txns.append(try prepareOne(op, header: header, tree: tree, sessionCheck: sessionCheck))
+                txns.append(try prepareOne(op, header: header, tree: tree, sessionCheck: sessionCheck, inMulti: true))
             } catch {
                 failure = error
                 txns.append(.error(error))

@@ -6,7 +6,7 @@ public enum ZKRequest: Hashable, Sendable {
     /// `version` -1 matches any version.
     case delete(path: String, version: Int32)
     case setData(path: String, data: [UInt8], version: Int32)
-    /// `CheckVersionRequest`: only meaningful inside a multi (or alone, as a conditional no-op).
+    /// `CheckVersionRequest`: valid only inside a multi (alone it is refused with Unimplemented).
     case check(path: String, version: Int32)
     case getData(path: String, watch: Bool)
     case exists(path: String, watch: Bool)

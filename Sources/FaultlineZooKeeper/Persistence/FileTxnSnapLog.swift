@@ -46,6 +46,12 @@ public final class FileTxnSnapLog<D: Disk> {
     public static var snapshotsTriedMax: Int { 100 }
 
     private var current: (file: DiskFile, path: String, log: TxnLogFile, written: Int)?
+    /// `streamsToFlush`: files appended to since the last commit completed; rolled-over ones
+    /// stay open until a commit has synced and closed them, as FileTxnLog keeps them.
+    private var toFlush: [DiskFile] = []
+    /// The files each commit in flight covers, by its PendingSync id.
+    private var flushing: [UInt64: [DiskFile]] = [:]
+    private var savingSnapshot: (file: DiskFile, temporary: String, final: String)?
     private var createdSinceSync = false
     private var nextSyncID: UInt64 = 1
     public private(set) var lastLoggedZxid: Zxid = 0
@@ -75,6 +81,7 @@ public final class FileTxnSnapLog<D: Disk> {
             let log = TxnLogFile(preAllocSize: preAllocSize)
             try disk.write(file, at: 0, log.bytes)
             current = (file, path, log, log.bytes.count)
+            toFlush.append(file)
             createdSinceSync = true
         }
         var c = current!
@@ -84,7 +91,12 @@ public final class FileTxnSnapLog<D: Disk> {
             // FilePadding writes one zero byte at the new end: the file grows, sparse on a real disk.
             try disk.write(c.file, at: Int(c.log.preallocatedLength) - 1, [0])
         }
-        try disk.write(c.file, at: c.written, Array(c.log.bytes[c.written...]))
+        let record = Array(c.log.bytes[c.written...])
+        if c.log.preallocatedLength > Int64(c.written) {
+            try disk.write(c.file, at: c.written, record)     // over the preallocated zeros
+        } else {
+            try disk.append(c.file, record)                   // no preallocation: the file grows
+        }
         c.written = c.log.bytes.count
         current = c
         lastLoggedZxid = entry.header.zxid
@@ -93,21 +105,43 @@ public final class FileTxnSnapLog<D: Disk> {
     /// `FileTxnLog.commit`: fsync the open log (and, if `syncsDirectory`, the directory when
     /// the file is new). nil when nothing is open. Entries are durable once it completes.
     public func commit() throws(StorageError) -> PendingSync? {
-        guard let c = current else { return nil }
-        var tickets = [try disk.requestSync(c.file)]
+        guard !toFlush.isEmpty else { return nil }
+        var tickets: [SyncTicket] = []
+        for file in toFlush { tickets.append(try disk.requestSync(file)) }
         if syncsDirectory && createdSinceSync { tickets.append(try disk.requestDirectorySync(directory)) }
         createdSinceSync = false
+        flushing[nextSyncID] = toFlush
         defer { nextSyncID += 1 }
         return PendingSync(id: nextSyncID, tickets: tickets, mark: UInt64(bitPattern: lastLoggedZxid), stage: 0)
     }
 
-    /// Completes a `commit`; `.durable` means every entry up to `pending.mark` survives a crash.
-    public func completeCommit(_ pending: PendingSync) -> SyncOutcome { disk.completeAll(pending) }
+    /// Completes a `commit`; `.durable` means every entry up to `pending.mark` survives a
+    /// crash. Rolled-over files are closed once synced; the open log stays open.
+    public func completeCommit(_ pending: PendingSync) -> SyncOutcome {
+        let outcome = disk.completeAll(pending)
+        let covered = flushing.removeValue(forKey: pending.id) ?? []
+        if outcome == .durable {
+            let done = covered.filter { $0 != current?.file }
+            for file in done { disk.close(file) }
+            toFlush.removeAll { done.contains($0) }
+        }
+        return outcome
+    }
 
-    /// `rollLog`: the next append starts a new file (after a snapshot, as SyncRequestProcessor does).
+    /// `rollLog`: the next append starts a new file (after a snapshot, as SyncRequestProcessor
+    /// does). The old file stays open until the next completed commit has synced it.
     public func rollLog() {
-        if let c = current { disk.close(c.file) }
         current = nil
+    }
+
+    /// Closes every handle (a clean shutdown; unsynced data stays in the page cache).
+    public func close() {
+        for file in toFlush { disk.close(file) }
+        toFlush = []
+        flushing = [:]
+        current = nil
+        if let s = savingSnapshot { disk.close(s.file) }
+        savingSnapshot = nil
     }
 
     /// Log file names present, ascending by zxid.
@@ -125,7 +159,9 @@ public final class FileTxnSnapLog<D: Disk> {
     }
 
     /// Decodes one log file. A checksum mismatch is an error (the real server refuses to
-    /// start with "CRC check failed"); a torn or zero tail ends the file quietly.
+    /// start with "CRC check failed"), and so is a file too short for its header, which a
+    /// crash leaves when a new log was created but never synced (3.8.0 fails the same way,
+    /// ZOOKEEPER-1621); a torn entry or the zero padding ends the file quietly.
     public func readLog(_ name: String) throws(ZKStoreError) -> DecodedTxnLog {
         let bytes: [UInt8]
         do {
@@ -156,7 +192,7 @@ public final class FileTxnSnapLog<D: Disk> {
     /// `FileTxnLog.truncate`: keep entries up to `zxid` (a follower told TRUNC), cut the file
     /// holding it right after that entry and delete every later log file.
     public func truncate(to zxid: Zxid) throws(ZKStoreError) {
-        rollLog()
+        close()
         let files: [(name: String, zxid: Zxid)]
         do { files = try logFiles() } catch { throw .storage(error) }
         for f in files {
@@ -196,28 +232,92 @@ public final class FileTxnSnapLog<D: Disk> {
     /// `AtomicFileOutputStream` the bytes go to a `.tmp` file first; `completeSnapshot`
     /// renames it once durable, so a crash leaves either the old set or the new file whole.
     public func saveSnapshot(_ tree: DataTree, sessions: [Int64: Int32], zxid: Zxid) throws(StorageError) -> PendingSync {
+        guard savingSnapshot == nil else { throw .invalidArgument("a snapshot save is already in progress in \(directory)") }
         let name = ZKFileNames.snapshotName(zxid)
         let tmp = DiskPath.join(directory, name + ".tmp")
         let file = try disk.open(tmp, create: true)
         try disk.truncate(file, to: 0)
         try disk.write(file, at: 0, SnapshotFile(tree: tree, sessions: sessions).encode())
         let ticket = try disk.requestSync(file)
-        disk.close(file)
+        savingSnapshot = (file, tmp, DiskPath.join(directory, name))
         defer { nextSyncID += 1 }
         return PendingSync(id: nextSyncID, tickets: [ticket], mark: UInt64(bitPattern: zxid), stage: 1)
     }
 
-    /// Finishes `saveSnapshot`: on `.durable` renames the temporary file into place.
+    /// Finishes `saveSnapshot`: closes the file and, on `.durable`, renames it into place.
     public func completeSnapshot(_ pending: PendingSync) throws(StorageError) -> SyncOutcome {
+        guard let s = savingSnapshot else { throw .invalidArgument("no snapshot save in progress in \(directory)") }
         let outcome = disk.completeAll(pending)
-        let name = ZKFileNames.snapshotName(Zxid(bitPattern: pending.mark))
-        let tmp = DiskPath.join(directory, name + ".tmp")
+        disk.close(s.file)
+        savingSnapshot = nil
         if outcome == .durable {
-            try disk.rename(tmp, to: DiskPath.join(directory, name))
-        } else if disk.exists(tmp) {
-            try disk.remove(tmp)
+            try disk.rename(s.temporary, to: s.final)
+        } else if disk.exists(s.temporary) {
+            try disk.remove(s.temporary)
         }
         return outcome
+    }
+
+    // MARK: export
+
+    /// Copies every `log.*` and `snapshot.*` file, as the page cache holds it, into
+    /// `directory` on another disk: point a `FileDisk` at a real dataDir and a real
+    /// ZooKeeper can be started on what a simulated server left. Returns the names copied.
+    @discardableResult
+    public func export<E: Disk>(to other: E, directory target: String = ZKFileNames.versionDirectory) throws(StorageError) -> [String] {
+        try other.makeDirectory(target)
+        var copied: [String] = []
+        for name in try disk.list(directory) {
+            let isLog = ZKFileNames.zxid(fromName: name, prefix: ZKFileNames.logPrefix) != nil
+            let isSnapshot = ZKFileNames.zxid(fromName: name, prefix: ZKFileNames.snapshotPrefix) != nil
+            guard isLog || isSnapshot else { continue }
+            let from = try disk.open(DiskPath.join(directory, name), create: false)
+            let bytes = try disk.readAll(from)
+            disk.close(from)
+            let to = try other.open(DiskPath.join(target, name), create: true)
+            try other.truncate(to, to: 0)
+            try other.write(to, at: 0, bytes)
+            let ticket = try other.requestSync(to)
+            let outcome = other.completeSync(ticket)
+            other.close(to)
+            guard outcome == .durable else { throw .syncFailed(path: DiskPath.join(target, name)) }
+            copied.append(name)
+        }
+        return copied
+    }
+
+    // MARK: purge
+
+    /// `PurgeTxnLog.purge` (autopurge): keeps the `snapRetainCount` newest valid snapshots
+    /// and the log files needed to replay from the oldest of them; removes the rest.
+    /// Returns the names removed, sorted. The real server insists on at least 3.
+    public func purge(snapRetainCount: Int = 3) throws(ZKStoreError) -> [String] {
+        precondition(snapRetainCount >= 3, "snapRetainCount must be at least 3, as PurgeTxnLog requires")
+        var valid: [Zxid] = []
+        do {
+            for s in try snapshotFiles() where valid.count < snapRetainCount {
+                let f = try disk.open(DiskPath.join(directory, s.name), create: false)
+                let bytes = try disk.readAll(f)
+                disk.close(f)
+                if SnapshotFile.looksComplete(bytes) { valid.append(s.zxid) }
+            }
+        } catch { throw .storage(error) }
+        guard valid.count == snapRetainCount, let leastRetained = valid.last else { return [] }
+        do {
+            let keepLogs = Set(try logFiles(coveringAfter: leastRetained))
+            var removed: [String] = []
+            for name in try disk.list(directory) {
+                if let z = ZKFileNames.zxid(fromName: name, prefix: ZKFileNames.snapshotPrefix), z < leastRetained {
+                    removed.append(name)
+                } else if ZKFileNames.zxid(fromName: name, prefix: ZKFileNames.logPrefix) != nil, !keepLogs.contains(name),
+                          name != currentLogName {
+                    removed.append(name)
+                }
+            }
+            removed.sort()
+            for name in removed { try disk.remove(DiskPath.join(directory, name)) }
+            return removed
+        } catch { throw .storage(error) }
     }
 
     // MARK: restore
@@ -227,7 +327,7 @@ public final class FileTxnSnapLog<D: Disk> {
     /// table as `processTransaction` does. With no snapshot but logged txns it fails, as the
     /// real server does unless zookeeper.snapshot.trust.empty is set.
     public func restore() throws(ZKStoreError) -> RestoredDatabase {
-        rollLog()
+        close()
         let snaps: [(name: String, zxid: Zxid)]
         do { snaps = try snapshotFiles() } catch { throw .storage(error) }
         var loaded: SnapshotFile?

@@ -8,7 +8,8 @@
 ///         StatPersisted                                               (DataTree.serializeNode)
 ///     ustring "/"                                                     (end of nodes)
 ///     long Adler-32 of everything so far, ustring "/"                 (SnapStream.sealStream)
-///     long zxid, int digestVersion, long digest                       (DataTree.ZxidDigest)
+///     long zxid, int digestVersion, long digest                       (DataTree.ZxidDigest;
+///                                                                      version 1: ustring hex)
 ///     long Adler-32 of everything so far, ustring "/"                 (second seal)
 ///
 /// The file is named after the last zxid applied when the snapshot *started*; since the real
@@ -34,6 +35,19 @@ public struct SnapshotFile: Sendable {
     public func encode() -> [UInt8] {
         var w = JuteWriter(capacity: 4096)
         header.write(to: &w)
+        Self.writeBody(tree: tree, sessions: sessions, to: &w)
+        Self.seal(&w)
+        let digest = zxidDigest ?? ZxidDigest(zxid: 0, digestVersion: DigestCalculator.digestVersion, digest: 0)
+        w.writeLong(digest.zxid)
+        w.writeInt(digest.digestVersion)
+        w.writeLong(digest.digest)
+        Self.seal(&w)
+        return w.bytes
+    }
+
+    /// `SerializeUtils.serializeSnapshot`: the session map, then `DataTree.serialize` (ACL
+    /// cache, nodes parents first, the "/" end marker). Snapshot files and SNAP sync share it.
+    static func writeBody(tree: DataTree, sessions: [Int64: Int32], to w: inout JuteWriter) {
         w.writeInt(Int32(sessions.count))
         for id in sessions.keys.sorted() {
             w.writeLong(id)
@@ -45,24 +59,57 @@ public struct SnapshotFile: Sendable {
             w.writeLong(entry.key)
             TxnRecords.write(entry.acls, to: &w)
         }
-        writeNode("/", to: &w)
+        writeNode(tree, "/", to: &w)
         w.writeString("/")
-        Self.seal(&w)
-        let digest = zxidDigest ?? ZxidDigest(zxid: 0, digestVersion: DigestCalculator.digestVersion, digest: 0)
-        w.writeLong(digest.zxid)
-        w.writeInt(digest.digestVersion)
-        w.writeLong(digest.digest)
-        Self.seal(&w)
-        return w.bytes
     }
 
-    private func writeNode(_ path: String, to w: inout JuteWriter) {
+    private static func writeNode(_ tree: DataTree, _ path: String, to w: inout JuteWriter) {
         guard let node = tree.nodes[path] else { return }
         w.writeString(path == "/" ? "" : path)
         w.writeBuffer(node.data)
         w.writeLong(node.acl)
-        Self.write(node.stat, to: &w)
-        for child in node.sortedChildren { writeNode(DataTree.childPath(path, child), to: &w) }
+        write(node.stat, to: &w)
+        for child in node.sortedChildren { writeNode(tree, DataTree.childPath(path, child), to: &w) }
+    }
+
+    /// `SerializeUtils.deserializeSnapshot` + `DataTree.deserialize`: reads what `writeBody` wrote.
+    static func readBody(_ r: inout JuteReader, fileName: String) throws -> (sessions: [Int64: Int32], tree: PendingTree) {
+        var sessions: [Int64: Int32] = [:]
+        let count = try r.readInt("count")
+        guard count >= 0 else { throw ZKFileError(file: fileName, "negative session count \(count)") }
+        for _ in 0..<count {
+            let id = try r.readLong("id")
+            sessions[id] = try r.readInt("timeout")
+        }
+        let aclCount = try r.readInt("map")
+        guard aclCount >= 0 else { throw ZKFileError(file: fileName, "negative ACL map size \(aclCount)") }
+        var acls: [(key: Int64, acls: [ACL])] = []
+        for _ in 0..<aclCount {
+            let key = try r.readLong("long")
+            acls.append((key, try TxnRecords.readACL(&r, "acls")))
+        }
+        var loaded: [(path: String, node: DataNode)] = []
+        while true {
+            let at = r.offset
+            guard let path = try r.readString("path") else {
+                throw ZKFileError(file: fileName, "null node path at byte \(at)")
+            }
+            if path == "/" { break }
+            let data = try r.readBuffer("node.data") ?? []
+            let acl = try r.readLong("node.acl")
+            let stat = try readStat(&r)
+            loaded.append((path.isEmpty ? "/" : path, DataNode(data: data, acl: acl, stat: stat)))
+        }
+        return (sessions, PendingTree(nodes: loaded, acls: acls))
+    }
+
+    /// Nodes and ACL entries read but not yet assembled into a tree.
+    struct PendingTree {
+        var nodes: [(path: String, node: DataNode)]
+        var acls: [(key: Int64, acls: [ACL])]
+        func build(lastProcessedZxid: Zxid, fileName: String) throws(ZKFileError) -> DataTree {
+            try DataTree(snapshotNodes: nodes, acls: acls, lastProcessedZxid: lastProcessedZxid, fileName: fileName)
+        }
     }
 
     static func write(_ s: StatPersisted, to w: inout JuteWriter) {
@@ -102,43 +149,26 @@ public struct SnapshotFile: Sendable {
             guard header.magic == FileHeader.snapMagic else {
                 throw ZKFileError(file: fileName, "mismatching magic headers 0x\(String(UInt32(bitPattern: header.magic), radix: 16)) != ZKSN (0x5a4b534e)")
             }
-            var sessions: [Int64: Int32] = [:]
-            let count = try r.readInt("count")
-            guard count >= 0 else { throw ZKFileError(file: fileName, "negative session count \(count)") }
-            for _ in 0..<count {
-                let id = try r.readLong("id")
-                sessions[id] = try r.readInt("timeout")
-            }
-            let aclCount = try r.readInt("map")
-            guard aclCount >= 0 else { throw ZKFileError(file: fileName, "negative ACL map size \(aclCount)") }
-            var acls: [(key: Int64, acls: [ACL])] = []
-            for _ in 0..<aclCount {
-                let key = try r.readLong("long")
-                acls.append((key, try TxnRecords.readACL(&r, "acls")))
-            }
-            var loaded: [(path: String, node: DataNode)] = []
-            while true {
-                let at = r.offset
-                guard let path = try r.readString("path") else {
-                    throw ZKFileError(file: fileName, "null node path at byte \(at)")
-                }
-                if path == "/" { break }
-                let data = try r.readBuffer("node.data") ?? []
-                let acl = try r.readLong("node.acl")
-                let stat = try readStat(&r)
-                loaded.append((path.isEmpty ? "/" : path, DataNode(data: data, acl: acl, stat: stat)))
-            }
+            let (sessions, pending) = try readBody(&r, fileName: fileName)
             try checkSeal(&r, bytes, fileName)
             var digest: ZxidDigest?
             if !r.atEnd {
                 let zxid = try r.readLong("zxid")
                 let version = try r.readInt("digestVersion")
-                guard version >= 2 else { throw ZKFileError(file: fileName, "digest version \(version) (hex-string digests) not supported") }
-                digest = ZxidDigest(zxid: zxid, digestVersion: version, digest: try r.readLong("digest"))
+                let value: Int64
+                if version < 2 {
+                    // Version 1 (3.6.0) wrote the digest as a hex string.
+                    let text = try r.readString("digest") ?? "0"
+                    guard let v = UInt64(text, radix: 16) else { throw ZKFileError(file: fileName, "digest \"\(text)\" is not hex") }
+                    value = Int64(bitPattern: v)
+                } else {
+                    value = try r.readLong("digest")
+                }
+                digest = ZxidDigest(zxid: zxid, digestVersion: version, digest: value)
                 try checkSeal(&r, bytes, fileName)
             }
             guard r.atEnd else { throw ZKFileError(file: fileName, "\(r.remaining) bytes after the last seal") }
-            let tree = try DataTree(snapshotNodes: loaded, acls: acls, lastProcessedZxid: snapshotZxid, fileName: fileName)
+            let tree = try pending.build(lastProcessedZxid: snapshotZxid, fileName: fileName)
             var snap = SnapshotFile(tree: tree, sessions: sessions, dbid: header.dbid)
             snap.header = header
             snap.zxidDigest = digest

@@ -8,7 +8,9 @@
 /// The file is named after the zxid of its first entry. The writer preallocates in steps of
 /// `preAllocSize` (64 MiB in the real server, `zookeeper.preAllocSize` in KiB) whenever the
 /// write position comes within 4 KiB of the end, so a reader meets zeros after the last
-/// entry, which it takes as the end: a zero crc with a zero length.
+/// entry, which it takes as the end: a zero crc with a zero length. (The real writer decides
+/// from the position its buffered stream has flushed, so under heavy batching its file may
+/// grow one step later than this one; the entry bytes are the same and readers cannot tell.)
 public struct TxnLogFile: Hashable, Sendable {
     /// `FilePadding`'s default: 64 MiB.
     public static let preAllocSizeDefault: Int64 = 64 * 1024 * 1024
@@ -96,14 +98,6 @@ public struct DecodedTxnLog: Hashable, Sendable {
     public var end: TxnLogEnd
     /// Byte offset just past the last good entry (where `truncate` would cut).
     public var validLength: Int
-}
-
-/// Why a txn log or snapshot file could not be read at all.
-public struct ZKFileError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var file: String
-    public var message: String
-    public init(file: String, _ message: String) { self.file = file; self.message = message }
-    public var description: String { "\(file): \(message)" }
 }
 
 extension TxnLogFile {
