@@ -22,6 +22,9 @@ public struct Network: Sendable {
     /// Per directed end (`from * n + to`): `from`'s socket to `to` died silently (a partition
     /// broke it, or a connect hung); sends are dropped until `from` disconnects and retries.
     @usableFromInline var endDead: [Bool] = []
+    /// Per directed end: the RST for `from`'s dead socket is on its way. The end stays dead
+    /// (sends dropped, no new connection spliced in) until `from` hears `.disconnected`.
+    @usableFromInline var resetPending: [Bool] = []
 
     public init(defaultLatency: LatencyModel = .lan, datagramFaults: DatagramFaults = .none) {
         self.defaultLatency = defaultLatency
@@ -43,6 +46,7 @@ public struct Network: Sendable {
         generation = grow(generation, 0)
         open = grow(open, false)
         endDead = grow(endDead, false)
+        resetPending = grow(resetPending, false)
         nodeCount = n
     }
 

@@ -5,7 +5,7 @@
 /// `handle` call. Effects take place at once (the message is on the wire, the timer is set).
 public final class NodeContext<Message: SimMessage> {
     public let node: NodeID
-    @usableFromInline unowned let sim: Simulation<Message>
+    @usableFromInline unowned(unsafe) let sim: Simulation<Message>
     /// This node's own stream: seeded from the run seed and the node's name.
     public var random: SeededRandom
 

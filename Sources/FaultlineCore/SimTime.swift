@@ -8,6 +8,12 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
     public static let zero = SimTime(nanoseconds: 0)
+    /// The instant `n` units after the start: `.seconds(2)` is t=2s.
+    @inlinable public static func nanoseconds(_ n: Int64) -> SimTime { SimTime(nanoseconds: n) }
+    @inlinable public static func milliseconds(_ n: Int64) -> SimTime { SimTime(nanoseconds: n * 1_000_000) }
+    @inlinable public static func seconds(_ n: Int64) -> SimTime { SimTime(nanoseconds: n * 1_000_000_000) }
+    @inlinable public static func at(_ d: SimDuration) -> SimTime { SimTime(nanoseconds: d.nanoseconds) }
+
     /// Later than any event a run can schedule.
     public static let distantFuture = SimTime(nanoseconds: Int64.max)
 

@@ -40,10 +40,15 @@ extension Simulation {
 
         case .disconnected(let node, let peer, let incarnation, let generation):
             guard nodes[node.index].incarnation == incarnation, nodes[node.index].status != .crashed else { return }
-            // A newer connection replaced the one that closed: the old socket's end is moot.
-            let p = network.pair(node, peer)
-            if network.open[p] && network.generation[p] != generation { return }
             if deferIfPaused(node, event) { return }
+            // An RST for a socket that died silently always reaches its process, which then
+            // closes it; otherwise a newer connection replaced the one that closed and the
+            // old socket's end is moot.
+            let l = network.link(node, peer)
+            let wasReset = network.resetPending[l]
+            if wasReset { network.resetPending[l] = false; network.endDead[l] = false }
+            let p = network.pair(node, peer)
+            if !wasReset && network.open[p] && network.generation[p] != generation { return }
             deliver(.disconnected, to: node, from: peer, message: nil, .disconnected(peer: peer))
 
         case .control(let index):

@@ -9,12 +9,15 @@
 extension Simulation {
     @inlinable func send(_ message: Message, from a: NodeID, to b: NodeID) {
         precondition(a != b, "a node does not send to itself over the network")
+        if nodes[a.index].status == .crashed { return }
         let l = network.link(a, b), p = network.pair(a, b)
         if network.endDead[l] {
             _messagesLost &+= 1
-            // Healed: the peer's kernel answers the stale socket's segment with an RST.
-            if network.canConnect(a, b) && nodes[b.index].status != .crashed {
-                network.endDead[l] = false
+            // Healed: the peer's kernel answers the stale socket's segment with an RST. The
+            // socket stays dead until the process hears of it: writes to it fail meanwhile,
+            // they never open a fresh connection that would splice into the old stream.
+            if !network.resetPending[l] && network.canConnect(a, b) && nodes[b.index].status != .crashed {
+                network.resetPending[l] = true
                 notifyDisconnected(a, peer: b, after: roundTrip(a, b))
             }
             return
@@ -31,7 +34,7 @@ extension Simulation {
             }
             network.generation[p] &+= 1
             network.open[p] = true
-            network.endDead[network.link(b, a)] = false
+            if !network.resetPending[network.link(b, a)] { network.endDead[network.link(b, a)] = false }
             network.lastArrival[l] = .zero
             network.lastArrival[network.link(b, a)] = .zero
         }
@@ -43,6 +46,7 @@ extension Simulation {
     }
 
     func sendDatagram(_ message: Message, from a: NodeID, to b: NodeID) {
+        if nodes[a.index].status == .crashed { return }
         let faults = network.datagramFaults
         let l = network.link(a, b)
         if network.cut[l] || networkRandom.chance(faults.drop) { _messagesLost &+= 1; return }
@@ -60,6 +64,7 @@ extension Simulation {
     func disconnect(_ a: NodeID, from b: NodeID) {
         let p = network.pair(a, b)
         network.endDead[network.link(a, b)] = false
+        network.resetPending[network.link(a, b)] = false
         guard network.open[p] else { return }
         closeConnection(a, b, reaching: b)
     }

@@ -13,6 +13,7 @@ extension Simulation {
         nodes[node.index].deferred = []
         for peer in allNodes where peer != node {
             network.endDead[network.link(node, peer)] = false
+            network.resetPending[network.link(node, peer)] = false
             if network.open[network.pair(node, peer)] { closeConnection(node, peer, reaching: peer) }
         }
         nodes[node.index].onCrash?(node)

@@ -38,8 +38,10 @@ public final class Simulation<Message: SimMessage> {
 
     @usableFromInline var invariants: [(name: String, check: (Simulation<Message>) -> String?)] = []
     /// The first invariant violation, which stops the run.
-    @usableFromInline var _violation: InvariantViolation?
+    @usableFromInline var _violation: InvariantViolation? { didSet { stopped = _violation != nil } }
     @inlinable public var violation: InvariantViolation? { _violation }
+    /// True once a violation stopped the run (a flag, so the hot loop tests one byte).
+    @usableFromInline var stopped = false
     @usableFromInline var lastEvent: (kind: EventKind, node: NodeID, from: NodeID?, detail: Message?) = (.boot, NodeID(0), nil, nil)
 
     public init(seed: UInt64, network: Network = Network()) {
@@ -94,6 +96,9 @@ public final class Simulation<Message: SimMessage> {
     /// The live actor of a node as its concrete type.
     public func actor<A>(_ node: NodeID, as type: A.Type) -> A? { nodes[node.index].actor as? A }
     public func status(of node: NodeID) -> NodeStatus { nodes[node.index].status }
+    /// A node's context, for drivers outside its actor: a test or a workload injecting an
+    /// operation at a chosen time. Effects are the node's own, as if its actor had acted.
+    public func context(_ node: NodeID) -> NodeContext<Message> { contexts[node.index] }
 
     /// Checks `check` after every event; the first non-nil answer stops the run as a violation.
     public func addInvariant(_ name: String, _ check: @escaping (Simulation<Message>) -> String?) {
@@ -112,7 +117,7 @@ public final class Simulation<Message: SimMessage> {
     /// Handles the next event. False when the queue is empty or a violation stopped the run.
     @discardableResult
     @inlinable public func step() -> Bool {
-        if violation != nil { return false }
+        if stopped { return false }
         guard let entry = queue.pop() else { return false }
         _now = entry.time
         dispatch(entry.payload)
@@ -121,9 +126,9 @@ public final class Simulation<Message: SimMessage> {
 
     /// Runs every event up to and including `limit`, then sets the clock to `limit`.
     @discardableResult
-    public func run(until limit: SimTime) -> RunOutcome {
+    @inlinable public func run(until limit: SimTime) -> RunOutcome {
         if !started { start() }
-        while violation == nil, let t = queue.nextTime, t <= limit { step() }
+        while !stopped, let t = queue.nextTime, t <= limit { step() }
         if let v = violation { return .violation(v) }
         _now = max(now, limit)
         return .reachedTime
@@ -135,10 +140,10 @@ public final class Simulation<Message: SimMessage> {
 
     /// Runs until no event is left, or `eventLimit` events were handled.
     @discardableResult
-    public func runUntilQuiescent(eventLimit: UInt64 = 10_000_000) -> RunOutcome {
+    @inlinable public func runUntilQuiescent(eventLimit: UInt64 = 10_000_000) -> RunOutcome {
         if !started { start() }
         let stop = eventCount &+ eventLimit
-        while violation == nil, eventCount < stop, step() {}
+        while !stopped, eventCount < stop, step() {}
         if let v = violation { return .violation(v) }
         return queue.isEmpty ? .quiescent : .eventLimit
     }

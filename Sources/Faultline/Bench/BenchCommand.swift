@@ -1,4 +1,5 @@
 import Foundation
+import FaultlineCore
 
 /// `faultline bench`: runs the benchmark workloads (meant for a release build) and prints
 /// a table or, with `--json`, `{"workloads":[...], "ratios":[...]}`.
@@ -7,14 +8,18 @@ enum BenchCommand {
         OptionSpec("--json", help: "print JSON instead of a table"),
         OptionSpec("--workload", value: "NAME", help: "run only this workload (repeatable)"),
         OptionSpec("--list", help: "list the workloads and exit"),
+        OptionSpec("--events", value: "N", help: "events for the simulation workloads (core-actors: 2000000)"),
+        OptionSpec("--seed", value: "N", help: "seed for the simulation workloads (default 1)"),
     ]
 
     static let command = Command(
         name: "bench", summary: "Run the benchmarks (build with -c release).",
-        usage: "faultline bench [--json] [--workload NAME]... [--list]", options: options
+        usage: "faultline bench [--json] [--workload NAME]... [--events N] [--seed N] [--list]", options: options
     ) { args, console in
         let parsed = try ArgumentParser.parse(args, command: "bench", options: options)
-        let all = BenchWorkloads.all
+        let benchOptions = BenchOptions(events: try parsed.int("--events", command: "bench", range: 1...2_000_000_000),
+                                        seed: try parsed.uint64("--seed", command: "bench") ?? 1)
+        let all = BenchWorkloads.workloads(options: benchOptions)
         if parsed.has("--list") {
             for w in all { console.out("\(w.name)\t\(w.summary)\n") }
             return ExitCode.success
@@ -55,6 +60,7 @@ enum BenchCommand {
                 "\"simulated_seconds_per_wall_second\":" + (m.simulatedSecondsPerWallSecond.map(number) ?? "null"),
             ]
             for (k, v) in m.extra { fields.append("\(jsonString(k)):\(number(v))") }
+            if let h = m.traceHash { fields.append("\"trace_hash\":\"" + TraceHasher.hexString(h) + "\"") }
             items.append("{" + fields.joined(separator: ",") + "}")
         }
         let r = ratios.map { "{\"name\":\(jsonString($0.0)),\"value\":\(number($0.1))}" }
@@ -67,6 +73,7 @@ enum BenchCommand {
             text += pad(w.name, 28) + pad("\(m.events)", 14) + pad(fixed(m.wallSeconds, 3), 10)
                 + pad(fixed(m.eventsPerSecond, 0), 14) + (m.simulatedSecondsPerWallSecond.map { fixed($0, 1) } ?? "-") + "\n"
             for (k, v) in m.extra { text += "    \(k): \(fixed(v, 3))\n" }
+            if let h = m.traceHash { text += "    trace hash: \(TraceHasher.hexString(h))\n" }
         }
         if results.isEmpty { text += "(no workloads)\n" }
         for (name, v) in ratios { text += "ratio \(name): \(fixed(v, 3))\n" }

@@ -23,11 +23,13 @@ public struct BenchMeasurement: Sendable {
     public var simulatedSeconds: Double?
     /// Extra named figures (bytes per second, peak memory, files checked...).
     public var extra: [(name: String, value: Double)]
+    /// The run's trace hash, for simulation workloads: the same seed must print the same.
+    public var traceHash: UInt64?
 
     public init(events: Int, wallSeconds: Double, simulatedSeconds: Double? = nil,
-                extra: [(name: String, value: Double)] = []) {
+                extra: [(name: String, value: Double)] = [], traceHash: UInt64? = nil) {
         self.events = events; self.wallSeconds = wallSeconds
-        self.simulatedSeconds = simulatedSeconds; self.extra = extra
+        self.simulatedSeconds = simulatedSeconds; self.extra = extra; self.traceHash = traceHash
     }
 
     public var eventsPerSecond: Double { wallSeconds > 0 ? Double(events) / wallSeconds : 0 }

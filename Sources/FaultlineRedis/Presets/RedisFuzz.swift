@@ -52,6 +52,8 @@ public struct RedisFuzzOutcome: Sendable, CustomStringConvertible {
     public var eventCount: UInt64
     public var traceHash: UInt64
     public var coverage: Coverage
+    /// Each node's state at the end (role, link, offset, keys; a Sentinel's view), for reports.
+    public var finalStates: [String]
     public var description: String {
         "seed \(seed) \(preset.rawValue): \(lostWrites)\(violation.map { ", VIOLATION \($0)" } ?? "")\(converged ? "" : ", NOT CONVERGED")"
     }
@@ -60,9 +62,12 @@ public struct RedisFuzzOutcome: Sendable, CustomStringConvertible {
 /// Partitions, crashes and pauses of the roles that matter, drawn from the run's fault
 /// stream; then the liveness phase and the lost-writes check. Same seed and preset, same run.
 public enum RedisFuzz {
-    public static func run(seed: UInt64, preset: RedisPreset, options: RedisFuzzOptions = RedisFuzzOptions()) -> RedisFuzzOutcome {
+    /// One run. `prepare` sees the cluster before it starts (to add a trace sink or invariants).
+    public static func run(seed: UInt64, preset: RedisPreset, options: RedisFuzzOptions = RedisFuzzOptions(),
+                           prepare: (RedisCluster) -> Void = { _ in }) -> RedisFuzzOutcome {
         let cluster = RedisCluster(seed: seed, settings: options.settings(preset))
         cluster.addStandardInvariants()
+        prepare(cluster)
         let sim = cluster.sim
         var faults: [RedisFuzzFault] = []
         sim.run(until: SimTime.zero + options.warmup)
@@ -79,7 +84,8 @@ public enum RedisFuzz {
         if sim.violation == nil { cluster.healAndRead(settle: options.settle) }
         return RedisFuzzOutcome(seed: seed, preset: preset, faults: faults, lostWrites: cluster.lostWrites(),
                                 violation: sim.violation.map(String.init(describing:)), converged: converged(cluster),
-                                eventCount: sim.eventCount, traceHash: sim.traceHash, coverage: sim.coverage)
+                                eventCount: sim.eventCount, traceHash: sim.traceHash, coverage: sim.coverage,
+                                finalStates: states(cluster))
     }
 
     static func inject(_ kind: RedisFuzzFault.Kind, _ c: RedisCluster) -> [NodeID] {
@@ -113,6 +119,22 @@ public enum RedisFuzz {
         case .crashPrimary, .crashReplica, .crashSentinel: targets.forEach(c.sim.restart)
         case .pausePrimary: targets.forEach(c.sim.resume)
         }
+    }
+
+    static func states(_ c: RedisCluster) -> [String] {
+        var out: [String] = []
+        for n in c.servers {
+            let name = c.sim.name(of: n)
+            guard let r = c.server(n) else { out.append("\(name) down"); continue }
+            let role = r.masterLink.map { "replica of \($0.host) (\($0.state.rawValue))" } ?? "primary"
+            out.append("\(name) \(role) replid=\(r.replid.prefix(8)) offset=\(r.masterReplOffset) keys=\(r.keyspace.count) replicas=\(r.replicas.map { c.sim.name(of: $0.node) + ":" + $0.state.rawValue })")
+        }
+        for n in c.sentinels {
+            let name = c.sim.name(of: n)
+            guard let s = c.sentinel(n) else { out.append("\(name) down"); continue }
+            out.append("\(name) master=\(s.currentMasterAddress.host) epoch=\(s.currentEpoch) config-epoch=\(s.configEpoch) failover=\(s.failoverState) sdown=\(s.isMasterSubjectivelyDown) odown=\(s.isMasterObjectivelyDown) tilt=\(s.tilt) replicas=\(s.knownReplicaAddresses)")
+        }
+        return out
     }
 
     /// Every live server follows the master the Sentinels name, is connected, and holds its data.
