@@ -27,7 +27,7 @@ import Testing
         let text = s.fileText()
         let back = try Scenario.parse(Data(text.utf8), file: "roundtrip.json")
         #expect(back == s, "round trip changed the scenario:\n\(text)")
-        #expect(back.faults[2].by == .zero - .milliseconds(1500))
+        #expect(back.faults[2].by == SimDuration.zero - SimDuration.milliseconds(1500))
         #expect(back.faults[4].trigger == .probe("pb.promote", count: 2, notBefore: .seconds(1)))
     }
 
