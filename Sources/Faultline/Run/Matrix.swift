@@ -41,6 +41,7 @@ public enum Matrix {
                 var s = Scenario(name: "\(adapter.name)-\(preset.name)-\(family.name)", system: adapter.name, preset: preset.name)
                 s.workload.duration = duration ?? timing.duration
                 s.settings = timing.settings
+                s.liveness.within = timing.livenessWithin
                 s.faults = family.faults(adapter.mainRole, timing.faultAt, timing.faultFor)
                 if var n = family.nemesis {
                     n.interval = (timing.faultFor / 4)...(timing.faultFor)

@@ -61,7 +61,9 @@ public struct RedisSystem: SystemAdapter {
     /// Sentinel's test-suite timing (down-after 5 s): failover within the fault window.
     public var matrixTiming: MatrixTiming {
         MatrixTiming(duration: .seconds(60), faultAt: .seconds(20), faultFor: .seconds(30),
-                     settings: [("down-after-milliseconds", .int(5000)), ("failover-timeout", .int(60_000))])
+                     settings: [("down-after-milliseconds", .int(5000)), ("failover-timeout", .int(60_000))],
+                     // Sentinel repoints a replica left on the old primary's side slowly (about a minute).
+                     livenessWithin: .seconds(120))
     }
 
     public let roles = ["primary", "replica", "sentinel"]

@@ -56,9 +56,12 @@ public struct MatrixTiming: Sendable {
     public var faultAt: SimDuration = .seconds(2)
     public var faultFor: SimDuration = .seconds(5)
     public var settings: [(name: String, value: SettingValue)] = []
+    /// The liveness bound: how long after healing the system may take to converge.
+    public var livenessWithin: SimDuration = .seconds(30)
     public init(duration: SimDuration = .seconds(10), faultAt: SimDuration = .seconds(2), faultFor: SimDuration = .seconds(5),
-                settings: [(name: String, value: SettingValue)] = []) {
+                settings: [(name: String, value: SettingValue)] = [], livenessWithin: SimDuration = .seconds(30)) {
         self.duration = duration; self.faultAt = faultAt; self.faultFor = faultFor; self.settings = settings
+        self.livenessWithin = livenessWithin
     }
 }
 

@@ -47,7 +47,7 @@ public struct ZooKeeperSystem: SystemAdapter {
     public var diskFaults: [String] { SimDiskFaultModes.names }
 
     /// Long enough for the standard preset's syncLimit (5 ticks of 2 s) to act.
-    public var matrixTiming: MatrixTiming { MatrixTiming(duration: .seconds(40), faultAt: .seconds(10), faultFor: .seconds(15)) }
+    public var matrixTiming: MatrixTiming { MatrixTiming(duration: .seconds(40), faultAt: .seconds(10), faultFor: .seconds(15), livenessWithin: .seconds(60)) }
 
     /// `lock-holder` is the client process whose lock recipe believes it holds the lock.
     public let roles = ["leader", "follower", "observer", "lock-holder"]
