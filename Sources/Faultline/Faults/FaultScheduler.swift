@@ -131,6 +131,7 @@ final class FaultScheduler {
         if f.action == .oneWay { verb += " to " + realisedSpec.peer.joined(separator: ",") }
         if f.action == .bridge { verb += " via " + realisedSpec.peer.joined(separator: ",") }
         var summary = verb + (names.isEmpty || f.action == .bridge ? "" : " " + names.joined(separator: ","))
+        if f.action == .partition { summary = verb + " " + realisedSpec.groups.map { $0.joined(separator: ",") }.joined(separator: " | ") }
         if !roleNote.isEmpty { summary += " (\(roleNote))" }
         if names.isEmpty && f.action.needsTarget { summary += ": no node held that role, skipped" }
         realised.append(RealisedFault(index: i, spec: realisedSpec, start: world.now, end: nil, nodes: names, summary: summary))
