@@ -138,6 +138,7 @@ import Testing
     @Test func aHundredMalformedScenariosExitTwoNamingTheField() throws {
         let cases = ScenarioValidationTests.malformed()
         #expect(cases.count >= 100)
+        print("malformed scenario cases: \(cases.count)")
         let dir = TestSupport.temporaryDirectory("malformed")
         for (i, c) in cases.enumerated() {
             let path = TestSupport.write(c.text, dir, "bad-\(i).json")
