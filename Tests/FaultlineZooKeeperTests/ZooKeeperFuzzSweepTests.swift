@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import FaultlineCore
+import FaultlineStorage
 @testable import FaultlineZooKeeper
 
 /// Long sweeps, off unless asked for (`ZK_SWEEP=300 swift test -c release ...`): many fuzz
@@ -14,8 +15,10 @@ import FaultlineCore
         var failures: [String] = []
         var ticks: [Int64] = []
         var crashes = 0, epochs = 0, txns = 0, cas = 0
+        var o = ZooKeeperFuzzOptions()
+        if env["ZK_TORN"] != nil { o.diskFaults.tornWrite = Ratio(1, 2) }
         for seed in start..<(start + UInt64(n)) {
-            let r = ZooKeeperFuzz.run(seed: seed)
+            let r = ZooKeeperFuzz.run(seed: seed, options: o)
             ticks += r.electionTicksAfterLeaderCrash
             crashes += r.leaderCrashes; epochs += r.epochsEstablished; txns += r.committedTxns; cas += r.casOK
             if let f = ZooKeeperFuzzTests.check(r) { failures.append(f) }

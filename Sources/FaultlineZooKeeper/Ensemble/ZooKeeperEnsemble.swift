@@ -1,4 +1,5 @@
 import FaultlineCore
+import FaultlineStorage
 import FaultlineHistory
 
 /// A role to aim a fault at, resolved when the fault happens ("crash the current leader").
@@ -45,8 +46,11 @@ public final class ZooKeeperEnsemble {
     /// The same, as durations.
     public private(set) var electionTimesAfterLeaderCrash: [SimDuration] = []
 
+    /// `diskFaults` applies to every server's SimDisk (torn writes, lost directory entries,
+    /// fsync errors ...); the fsync latency always comes from `settings.fsyncLatency`.
     public init(seed: UInt64, servers serverCount: Int = 3, observers observerCount: Int = 0,
-                settings: ZooKeeperSettings = .standard, network: Network = Network()) {
+                settings: ZooKeeperSettings = .standard, network: Network = Network(),
+                diskFaults: SimDisk.Faults = .none) {
         precondition(serverCount >= 1, "an ensemble has at least one voter")
         if let problem = settings.validate() { preconditionFailure("ZooKeeperSettings: \(problem)") }
         self.settings = settings
@@ -58,7 +62,7 @@ public final class ZooKeeperEnsemble {
         quorum = QuorumVerifier(settings: settings, serverNodes: members)
         invariants = EnsembleInvariants(nodeCount: serverCount + observerCount)
         for m in members {
-            let dir = ZKDataDir(random: SeededRandom(seed: seed, stream: "disk:\(m.myid)"), fsyncLatency: settings.fsyncLatency)
+            let dir = ZKDataDir(random: SeededRandom(seed: seed, stream: "disk:\(m.myid)"), fsyncLatency: settings.fsyncLatency, faults: diskFaults)
             let q = quorum
             let node = sim.addNode(name: m.observer ? "observer\(m.myid)" : "zk\(m.myid)",
                                    make: { _ in QuorumPeer(myid: m.myid, quorum: q, dataDir: dir) },

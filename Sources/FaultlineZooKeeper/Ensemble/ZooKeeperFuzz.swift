@@ -1,4 +1,5 @@
 import FaultlineCore
+import FaultlineStorage
 import FaultlineHistory
 
 /// What one fuzz run does: the ensemble, the workload, the faults and the two phases.
@@ -22,6 +23,8 @@ public struct ZooKeeperFuzzOptions: Sendable {
     public var clockSkew = true
     /// At most this many servers down (crashed or paused) at once.
     public var downMax = 2
+    /// Disk faults on every server (none by default: crashes then only lose unsynced data).
+    public var diskFaults: SimDisk.Faults = .none
     public init() {}
 }
 
@@ -60,7 +63,7 @@ public enum ZooKeeperFuzz {
 
     static func runKeepingEnsemble(seed: UInt64, options o: ZooKeeperFuzzOptions, sink: TraceSink?,
                                    livenessSink: TraceSink?) -> (result: ZooKeeperFuzzResult, ensemble: ZooKeeperEnsemble) {
-        let zk = ZooKeeperEnsemble(seed: seed, servers: o.servers, settings: o.settings)
+        let zk = ZooKeeperEnsemble(seed: seed, servers: o.servers, settings: o.settings, diskFaults: o.diskFaults)
         zk.sim.sink = sink
         let stop = SimTime.zero + o.safetyDuration
         var workloads: [RegisterWorkload] = []

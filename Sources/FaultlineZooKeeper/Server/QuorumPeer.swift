@@ -85,10 +85,22 @@ public final class QuorumPeer: SimActor {
     /// The sid this learner follows.
     public var followedLeader: Int64? { learner?.leaderSid }
 
+    /// Why this process refused to start (its files did not load); it then handles nothing.
+    public internal(set) var halted: String?
+
     public func handle(_ event: ActorEvent<ZKMessage>, _ ctx: NodeContext<ZKMessage>) {
+        if halted != nil { return }
         switch event {
         case .boot:
             loadDataBase()
+            if let problem = dataDir.storageError {
+                // The real server exits at startup when its dataDir does not load (a CRC
+                // failure, "No snapshot found, but there are log entries"): it stays down.
+                halted = problem
+                ctx.probe("peer.refusesToStart")
+                ctx.note("unable to load database on disk: \(problem)")
+                return
+            }
             lookForLeader(ctx)
         case .message(let m, let from):
             receive(m, from: from, ctx)
