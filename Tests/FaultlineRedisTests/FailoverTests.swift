@@ -58,4 +58,33 @@ func storySettings(_ preset: RedisPreset = .async) -> RedisClusterSettings {
                 || c.server(c.servers[0])!.masterReplOffset < c.server(promoted)!.masterReplOffset)
         #expect(c.sim.violation == nil)
     }
+
+    /// Equal priorities: the replica that lags (cut from the primary for a while before the
+    /// crash) loses to the one with the greater replication offset, whichever it is.
+    @Test(arguments: [1, 2])
+    func sentinelPromotesTheReplicaWithTheGreatestOffset(lagging: Int) {
+        let c = RedisCluster(seed: 12, settings: storySettings())
+        c.addStandardInvariants()
+        c.sim.run(until: SimTime.zero + .seconds(25))
+        c.sim.cutBoth(c.servers[0], c.servers[lagging])
+        c.sim.run(for: .seconds(3))
+        c.sim.crash(c.servers[0])
+        c.sim.run(for: .seconds(30))
+        let expected = c.servers[lagging == 1 ? 2 : 1]
+        for s in c.sentinels { #expect(c.sentinel(s)!.currentMasterNode == expected) }
+        #expect(c.server(expected)!.isReplica == false)
+    }
+
+    @Test func replicaWithPriorityZeroIsNeverPromoted() {
+        var settings = storySettings()
+        settings.replicaPriorities = [0, 100]
+        let c = RedisCluster(seed: 13, settings: settings)
+        c.sim.run(until: SimTime.zero + .seconds(25))
+        // redis-3 lags, redis-2 is up to date but has replica-priority 0.
+        c.sim.cutBoth(c.servers[0], c.servers[2])
+        c.sim.run(for: .seconds(3))
+        c.sim.crash(c.servers[0])
+        c.sim.run(for: .seconds(30))
+        for s in c.sentinels { #expect(c.sentinel(s)!.currentMasterNode == c.servers[2]) }
+    }
 }

@@ -5,7 +5,9 @@ import FaultlineCore
 public struct RedisConfig: Sendable, Hashable {
     /// `port` (6379): what this node announces (REPLCONF listening-port, INFO, Sentinel).
     public var port: Int = 6379
-    /// `hz` (10): serverCron runs this many times a second.
+    /// `hz` (10). Accepted for scenario files; the model runs the serverCron duties that
+    /// matter here (replicationCron, fsync policy, save points) once a second, as Redis
+    /// does them, and WAIT timeouts on their own timers, so `hz` changes nothing yet.
     public var hz: Int64 = 10
     /// `repl-backlog-size` (1mb): bytes of stream history kept for partial resyncs.
     public var replBacklogSize: Int64 = 1_048_576

@@ -52,6 +52,8 @@ public struct RedisFuzzOutcome: Sendable, CustomStringConvertible {
     public var eventCount: UInt64
     public var traceHash: UInt64
     public var coverage: Coverage
+    /// True times (ns) at which the lost writes were acknowledged, ascending.
+    public var lostAckTimes: [Int64]
     /// Each node's state at the end (role, link, offset, keys; a Sentinel's view), for reports.
     public var finalStates: [String]
     public var description: String {
@@ -85,7 +87,7 @@ public enum RedisFuzz {
         return RedisFuzzOutcome(seed: seed, preset: preset, faults: faults, lostWrites: cluster.lostWrites(),
                                 violation: sim.violation.map(String.init(describing:)), converged: converged(cluster),
                                 eventCount: sim.eventCount, traceHash: sim.traceHash, coverage: sim.coverage,
-                                finalStates: states(cluster))
+                                lostAckTimes: lostAckTimes(cluster), finalStates: states(cluster))
     }
 
     static func inject(_ kind: RedisFuzzFault.Kind, _ c: RedisCluster) -> [NodeID] {
@@ -119,6 +121,11 @@ public enum RedisFuzz {
         case .crashPrimary, .crashReplica, .crashSentinel: targets.forEach(c.sim.restart)
         case .pausePrimary: targets.forEach(c.sim.resume)
         }
+    }
+
+    static func lostAckTimes(_ c: RedisCluster) -> [Int64] {
+        let lost = Set(c.lostWrites().lost)
+        return c.history.operations.filter { $0.f == "add" && $0.type == .ok && lost.contains($0.value.intValue ?? -1) }.map(\.time).sorted()
     }
 
     static func states(_ c: RedisCluster) -> [String] {
