@@ -6,7 +6,7 @@ public enum FaultlineCLI {
     /// Every subcommand, in the order `faultline --help` lists them.
     /// A new command is one file under CLI/ plus one line here.
     public static var commands: [Command] {
-        [HelpCommand.command, VersionCommand.command, BenchCommand.command, CheckCommand.command, StorageCrashChildCommand.command, RedisCommand.command]
+        [HelpCommand.command, VersionCommand.command, BenchCommand.command, CheckCommand.command, StorageCrashChildCommand.command, RedisCommand.command, RunCommand.command, FuzzCommand.command, ReplayCommand.command, ShrinkCommand.command, ReportCommand.command, MatrixCommand.command, SystemsCommand.command]
     }
 
     /// Runs one command line (without the program name); returns the exit code.
