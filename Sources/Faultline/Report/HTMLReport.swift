@@ -40,7 +40,7 @@ public enum HTMLReport {
             let start = fault.start.nanoseconds, end = (fault.end ?? SimTime(nanoseconds: total)).nanoseconds
             let w = max(2, x(end) - x(start))
             let tip = "<title>\(escape(fault.summary)) \(fault.start.sinceStart)–\(SimTime(nanoseconds: end).sinceStart)</title>"
-            var lanes = fault.nodes.compactMap { laneY[$0] }
+            let lanes = fault.nodes.compactMap { laneY[$0] }
             if lanes.isEmpty {
                 svg.append("<rect class=\"fault\" x=\"\(f(x(start)))\" y=\"28\" width=\"\(f(w))\" height=\"\(f(serversBottom - 30))\">\(tip)</rect>")
             }
