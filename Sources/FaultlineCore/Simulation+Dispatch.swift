@@ -42,7 +42,7 @@ extension Simulation {
             nodes[node.index].timers[id.raw] = nil
             deliver(.timer, to: node, from: nil, message: entry.message, .timer(id, entry.message))
 
-        case .disconnected(let node, let peer, let incarnation, _):
+        case .disconnected(let node, let peer, let incarnation):
             guard nodes[node.index].incarnation == incarnation, nodes[node.index].status != .crashed else { return }
             // The end closed its socket itself meanwhile: the notice is moot.
             let l = network.link(node, peer)

@@ -96,8 +96,7 @@ extension Simulation {
         network.endDead[l] = true
         if network.noticePending[l] { return }
         network.noticePending[l] = true
-        queue.push(.disconnected(node, peer: peer, incarnation: nodes[node.index].incarnation,
-                                 generation: network.generation[network.pair(node, peer)]), at: now + delay)
+        queue.push(.disconnected(node, peer: peer, incarnation: nodes[node.index].incarnation), at: now + delay)
     }
 
     @usableFromInline func roundTrip(_ a: NodeID, _ b: NodeID) -> SimDuration {
@@ -157,7 +156,8 @@ extension Simulation {
         split([left.filter { $0 != bridge }, right.filter { $0 != bridge }])
     }
 
-    /// Restores every cut link (connections that broke stay broken; ends reconnect).
+    /// Restores every cut link and ends every clog (connections that broke stay broken;
+    /// their ends reconnect).
     public func heal() {
         let wasCut = network.cutLinks
         for (a, b) in wasCut { network.cut[network.link(a, b)] = false }

@@ -218,6 +218,6 @@ public enum NodeStatus: Sendable, Equatable {
     case arrived(from: NodeID, to: NodeID, incarnation: UInt32, message: Message)
     case datagram(from: NodeID, to: NodeID, message: Message)
     case timer(NodeID, TimerID, incarnation: UInt32, epoch: UInt32)
-    case disconnected(NodeID, peer: NodeID, incarnation: UInt32, generation: UInt32)
+    case disconnected(NodeID, peer: NodeID, incarnation: UInt32)
     case control(Int)
 }

@@ -17,7 +17,8 @@ public struct TraceLine: Sendable {
         return s
     }
 
-    static func quote(_ text: String) -> String {
+    /// `text` as a JSON string literal, with the escapes JSON requires.
+    public static func quote(_ text: String) -> String {
         var out = "\""
         for u in text.unicodeScalars {
             switch u {

@@ -85,19 +85,5 @@ enum BenchCommand {
     static func number(_ v: Double) -> String { v.isFinite ? String(format: "%.6g", v) : "null" }
 }
 
-/// A JSON string literal with the escapes JSON requires.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
-}
+/// A JSON string literal with the escapes JSON requires (the trace writer's own quoting).
+func jsonString(_ s: String) -> String { TraceLine.quote(s) }

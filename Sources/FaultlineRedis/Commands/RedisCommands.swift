@@ -25,13 +25,12 @@ public enum RedisCommands {
     }
 
     static let table: [String: Spec] = {
+        // Each family's table names its own commands only: a name in two of them would make
+        // the winner depend on the order of this merge.
         var t: [String: Spec] = [:]
-        for (name, spec) in stringCommands { t[name] = spec }
-        for (name, spec) in keyspaceCommands { t[name] = spec }
-        for (name, spec) in expireCommands { t[name] = spec }
-        for (name, spec) in listCommands { t[name] = spec }
-        for (name, spec) in hashCommands { t[name] = spec }
-        for (name, spec) in scriptingCommands { t[name] = spec }
+        for family in [stringCommands, keyspaceCommands, expireCommands, listCommands, hashCommands, scriptingCommands] {
+            t.merge(family) { _, _ in preconditionFailure("a Redis command is defined in two families") }
+        }
         return t
     }()
 
