@@ -42,6 +42,7 @@ extension SimDisk {
             node.lastAppend = nil
             assert(node.isClean)
         }
+        mirrorEverything()
         checkInvariants()
     }
 
@@ -86,6 +87,7 @@ extension SimDisk {
             throw .invalidArgument("byte \(offset) bit \(bit) is outside \(path) (\(node.data.count) bytes)")
         }
         node.data[offset] ^= UInt8(1) << UInt8(bit)
+        mirror?.wrote(inode: id, at: offset, node.data[offset...offset])
         if offset < node.durableLength {
             // The medium is damaged, not only the cache: reverting must not heal it.
             for i in node.undo.indices where node.undo[i].offset <= offset && offset < node.undo[i].offset + node.undo[i].bytes.count {

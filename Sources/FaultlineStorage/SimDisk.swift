@@ -37,6 +37,8 @@ public final class SimDisk: Disk {
     @exclusivity(unchecked) var random: SeededRandom
     /// Bumped by every crash; handles and tickets from an older generation are dead.
     public internal(set) var generation: UInt64 = 0
+    /// Real files following the page cache, under `run --data-dir` (see `attach(_:)`).
+    @exclusivity(unchecked) public internal(set) var mirror: SimDiskMirror?
 
     final class Inode {
         @exclusivity(unchecked) var data: [UInt8] = []
@@ -110,7 +112,7 @@ public final class SimDisk: Disk {
         for part in path.split(separator: "/") {
             prefix = DiskPath.join(prefix, String(part))
             if files[prefix] != nil { throw .alreadyExists(path: prefix) }
-            directories.insert(prefix)
+            if directories.insert(prefix).inserted { mirror?.madeDirectory(prefix) }
         }
     }
 
@@ -127,6 +129,7 @@ public final class SimDisk: Disk {
             inodes[inode] = Inode()
             files[path] = inode
             recordOp(.create(path: path, inode: inode))
+            mirror?.created(path, inode: inode)
         }
         let handle = nextHandle
         nextHandle += 1
@@ -143,20 +146,24 @@ public final class SimDisk: Disk {
         guard directories.contains(DiskPath.parent(to)) else { throw .notFound(path: DiskPath.parent(to)) }
         if directories.contains(to) { throw .invalidArgument("\(to) is a directory") }
         if from == to { return }
+        let replaced = files[to]
         files[from] = nil
         files[to] = inode
         recordOp(.rename(from: from, to: to, inode: inode))
+        mirror?.renamed(from, to: to, inode: inode, replaced: replaced)
     }
 
     public func remove(_ path: String) throws(StorageError) {
         if let inode = files[path] {
             files[path] = nil
             recordOp(.remove(path: path, inode: inode))
+            mirror?.removed(path, inode: inode)
             return
         }
         guard directories.contains(path), !path.isEmpty else { throw .notFound(path: path) }
         guard try list(path).isEmpty else { throw .invalidArgument("directory \(path) is not empty") }
         directories.remove(path)
+        mirror?.removed(path, inode: nil)
     }
 
     public func exists(_ path: String) -> Bool { files[path] != nil || directories.contains(path) }
@@ -208,6 +215,7 @@ public final class SimDisk: Disk {
         usedBytes += bytes.count
         node.lastAppend = (offset, bytes.count)
         finishWrite(node, offset: offset, count: bytes.count)
+        if let mirror { mirror.wrote(inode: handles[file.id]!, at: offset, node.data[offset...]) }
     }
 
     public func write(_ file: DiskFile, at offset: Int, _ bytes: [UInt8]) throws(StorageError) {
@@ -225,6 +233,11 @@ public final class SimDisk: Disk {
         usedBytes += node.data.count - oldCount
         node.lastAppend = wasAppend ? (offset, bytes.count) : nil
         finishWrite(node, offset: offset, count: bytes.count)
+        if let mirror {
+            // From the old end when the write left a hole: the zeros are file content too.
+            let from = min(offset, oldCount)
+            mirror.wrote(inode: handles[file.id]!, at: from, node.data[from..<end])
+        }
     }
 
     public func truncate(_ file: DiskFile, to size: Int) throws(StorageError) {
@@ -240,6 +253,7 @@ public final class SimDisk: Disk {
         }
         usedBytes += size - old
         node.lastAppend = nil
+        mirror?.truncated(inode: handles[file.id]!, to: size)
     }
 
     /// Remembers the durable bytes in `from..<to` that are about to change.
