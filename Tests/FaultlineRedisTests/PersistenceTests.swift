@@ -83,8 +83,8 @@ import FaultlineStorage
         let rig = ReplicationRig(seed: 37, replicas: 0, config: config, script: [["SET", "k", "v"]], interval: .milliseconds(10))
         rig.sim.run(until: SimTime.zero + .seconds(1))
         let disk = rig.dirs[0].disk
-        #expect(try disk.list("redis/appendonlydir") == ["appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"])
-        let incr = try disk.readAll(try disk.open("redis/appendonlydir/appendonly.aof.1.incr.aof", create: false))
+        #expect(try disk.list("appendonlydir") == ["appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"])
+        let incr = try disk.readAll(try disk.open("appendonlydir/appendonly.aof.1.incr.aof", create: false))
         #expect(String(decoding: incr, as: UTF8.self) == "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n")
     }
 }

@@ -66,14 +66,6 @@ import Testing
         }
         #expect(Set(SystemRegistry.names).count == SystemRegistry.names.count)
     }
-
-    @Test func dataDirIsRefusedWhenTheSystemKeepsNoFiles() {
-        let dir = TestSupport.temporaryDirectory("datadir")
-        let path = TestSupport.packageRoot.appendingPathComponent("scenarios/redis-wait-keeps-confirmed-writes.json").path
-        let r = TestSupport.cli(["run", path, "--data-dir", dir.appendingPathComponent("data").path])
-        #expect(r.code == ExitCode.usage)
-        #expect(r.err.contains("--data-dir"))
-    }
 }
 
 @Suite struct ZooKeeperDiskFaultTests {
@@ -117,45 +109,5 @@ import Testing
         s.expect = [("linearizable:queue", .any)]
         let r = try s.run()
         #expect(r.check("linearizable:queue")?.passed != true, "adds and reads are not queue operations")
-    }
-}
-
-@Suite struct DataDirectoryTests {
-    @Test func dataDirPutsEachNodesLogUnderDirAndRunsStayDeterministic() throws {
-        let dir = TestSupport.temporaryDirectory("pbdata")
-        let path = TestSupport.write(TestSupport.isolatedPrimary, dir, "s.json")
-        let data = dir.appendingPathComponent("data").path
-        let a = TestSupport.cli(["run", path, "--data-dir", data, "--json"])
-        #expect(a.code == ExitCode.success, "\(a.err)")
-        for n in ["n1", "n2", "n3"] {
-            let log = try String(contentsOfFile: data + "/\(n)/pb.log", encoding: .utf8)
-            #expect(log.hasPrefix("epoch "), "\(n): \(log.prefix(40))")
-            #expect(log.contains("add "))
-        }
-        let b = TestSupport.cli(["run", path, "--data-dir", data, "--json"])
-        let ha = try JSONValue.parse(Data(a.out.utf8), file: "a")["trace_hash"], hb = try JSONValue.parse(Data(b.out.utf8), file: "b")["trace_hash"]
-        #expect(ha != nil && ha == hb, "the data directory is emptied of our files first, so reruns match")
-    }
-
-    @Test func aRestartedServerRebuildsFromWhatItsDiskSynced() throws {
-        var s = try TestSupport.scenario()
-        s.preset = "sync"
-        s.faults = [FaultSpec(.crash, at: .seconds(2), target: ["backup"], for: .seconds(1))]
-        s.expect = []
-        let r = try s.run()
-        #expect(r.coverage.count("pb.recovered") >= 1, "the backup read its log back at boot")
-        #expect(r.check("lost-writes")?.passed == true)
-    }
-
-    @Test func crashingEveryServerLosesOnlyWhatWasNeverFsynced() throws {
-        var s = try TestSupport.scenario()
-        s.preset = "sync"
-        s.faults = [FaultSpec(.crash, at: .seconds(2), target: ["all"], for: .seconds(1))]
-        s.expect = [("lost-writes", .any)]
-        let r = try s.run(seed: 5)
-        let lost = r.check("lost-writes")?.count("lost") ?? -1
-        let acked = r.check("lost-writes")?.count("acknowledged") ?? 0
-        #expect(lost >= 0 && lost < acked / 4, "acknowledged before the tick's fsync: a few are lost, most survive (\(lost) of \(acked))")
-        #expect(r.coverage.count("pb.recovered") >= 1)
     }
 }

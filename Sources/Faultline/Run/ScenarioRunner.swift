@@ -8,7 +8,8 @@ public struct RunOptions {
     public var trace: TraceSink?
     /// Sample each node's role for the report's lanes (an observer; the run is unchanged).
     public var sampleRoles = false
-    /// Put each node's files on real disk under DIR/<node>/ (adapters that keep a disk).
+    /// Mirror each node's simulated disk onto real files under DIR/<node>/ (adapters that
+    /// keep a disk). The run itself is unchanged: same events, same trace hash.
     public var dataDirectory: String?
     public var checkpointInterval: UInt64 = 1_000
     public init() {}
@@ -37,10 +38,13 @@ public enum ScenarioRunner {
             throw ScenarioError(file: scenario.name, path: "system", "unknown system \"\(scenario.system)\"; systems: " + SystemRegistry.names.joined(separator: ", "))
         }
         let seed = seed ?? scenario.seed
+        let files = try options.dataDirectory.map(DataDirectory.prepare)
         let (result, wall) = try BenchClock.measure { () throws -> RunResult in
-            let cluster = try adapter.makeCluster(scenario, seed: seed, dataDirectory: options.dataDirectory)
+            let cluster = try adapter.makeCluster(scenario, seed: seed, dataDirectory: files)
             return runCluster(cluster, scenario: scenario, adapter: adapter, seed: seed, options: options)
         }
+        files?.finish()
+        if let problem = files?.problem { throw UsageError("--data-dir: \(problem)") }
         var r = result
         r.wallSeconds = wall
         return r

@@ -1,38 +1,21 @@
-import Foundation
 import FaultlineCore
 import FaultlineStorage
 
 /// The primary/backup reference system's data directory: one append-only log of text
-/// lines on a `Disk` (a `SimDisk` in simulations, a `FileDisk` under `run --data-dir`),
-/// fsynced on the server's tick, rewritten whole (temp file, fsync, rename) after a full
+/// lines on a `SimDisk` (mirrored onto real files under `run --data-dir`), fsynced on the server's tick, rewritten whole (temp file, fsync, rename) after a full
 /// resync. It lives outside the actor, so a crash keeps what was synced and the restarted
 /// server rebuilds from it.
 ///
 /// Lines: `epoch E`, `add SEQ KEY VALUE`, `seq SEQ`. A torn or unreadable tail line is
 /// dropped at load, as a log recovery would.
 final class PrimaryBackupStore {
-    let disk: any Disk
-    /// The simulated disk, when it is one (crash and fault modes).
-    let simDisk: SimDisk?
+    let disk: SimDisk
     static let log = "pb.log", temp = "pb.log.tmp"
     var handle: DiskFile?
     /// Written since the last completed fsync.
     var dirty = false
 
-    init(disk: any Disk) {
-        self.disk = disk
-        simDisk = disk as? SimDisk
-    }
-
-    /// A store on real files under `directory` (created; our own files in it removed, so
-    /// every run starts from an empty data directory and stays deterministic).
-    static func onFiles(_ directory: String) throws -> PrimaryBackupStore {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for name in [log, temp] { try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name)) }
-        do { return PrimaryBackupStore(disk: try FileDisk(root: directory)) } catch {
-            throw UsageError("--data-dir: cannot use \(directory): \(error)")
-        }
-    }
+    init(disk: SimDisk) { self.disk = disk }
 
     func file() -> DiskFile? {
         if let h = handle { return h }
@@ -72,9 +55,9 @@ final class PrimaryBackupStore {
 
     func complete(_ ticket: SyncTicket) { _ = disk.completeSync(ticket) }
 
-    /// The process died: a simulated disk drops what was never synced; handles go stale.
+    /// The process died: the disk drops what was never synced; handles go stale.
     func crash() {
-        simDisk?.crash()
+        disk.crash()
         handle = nil
         dirty = false
     }

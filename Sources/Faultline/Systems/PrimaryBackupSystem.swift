@@ -61,7 +61,7 @@ public struct PrimaryBackupSystem: SystemAdapter {
         return nil
     }
 
-    public func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: String?) throws -> any SimulatedCluster {
+    public func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: DataDirectory?) throws -> any SimulatedCluster {
         let n = scenario.nodes ?? preset(named: scenario.preset)?.nodes ?? 3
         let acksText = scenario.setting("sync-acks", in: self)?.description ?? "0"
         let config = PBConfig(
@@ -362,7 +362,7 @@ final class PBCluster: SimulatedCluster {
     /// Each server's data directory, by server index; survives crashes.
     let stores: [PrimaryBackupStore]
 
-    init(config: PBConfig, scenario: Scenario, seed: UInt64, dataDirectory: String?) throws {
+    init(config: PBConfig, scenario: Scenario, seed: UInt64, dataDirectory: DataDirectory?) throws {
         self.config = config
         spec = scenario.workload
         var network = Network(defaultLatency: .uniform(scenario.network.latency.lowerBound, scenario.network.latency.upperBound))
@@ -372,8 +372,9 @@ final class PBCluster: SimulatedCluster {
         let keys = scenario.workload.keys
         let boots = PBBootLog()
         stores = try (0..<config.servers).map { i in
-            if let dir = dataDirectory { return try PrimaryBackupStore.onFiles(dir + "/n\(i + 1)") }
-            return PrimaryBackupStore(disk: SimDisk(random: SeededRandom(seed: seed, stream: "disk:n\(i + 1)")))
+            let disk = SimDisk(random: SeededRandom(seed: seed, stream: "disk:n\(i + 1)"))
+            try dataDirectory?.mirror(disk, node: "n\(i + 1)")
+            return PrimaryBackupStore(disk: disk)
         }
         let stores = self.stores
         servers = (0..<config.servers).map { i in
@@ -427,12 +428,12 @@ final class PBCluster: SimulatedCluster {
     }
 
     func applyDiskFault(_ kind: String, to node: NodeID) -> Bool {
-        guard let i = servers.firstIndex(of: node), let disk = stores[i].simDisk else { return false }
-        return SimDiskFaultModes.apply(kind, to: disk)
+        guard let i = servers.firstIndex(of: node) else { return false }
+        return SimDiskFaultModes.apply(kind, to: stores[i].disk)
     }
 
     func beginLiveness() {
-        for s in stores { if let d = s.simDisk { SimDiskFaultModes.heal(d) } }
+        for s in stores { SimDiskFaultModes.heal(s.disk) }
         // One client reads every key, over and over, until the servers agree.
         if let c = clients.first { sim.actor(c, as: PBClient.self)?.finalReads = true }
     }

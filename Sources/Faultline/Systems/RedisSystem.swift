@@ -134,9 +134,15 @@ public struct RedisSystem: SystemAdapter {
         return c
     }
 
-    public func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: String?) throws -> any SimulatedCluster {
+    public var supportsDataDirectory: Bool { true }
+
+    public func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: DataDirectory?) throws -> any SimulatedCluster {
         let lag = scenario.setting("min-replicas-max-lag", in: self)?.intValue ?? 10
-        return RedisScenarioCluster(RedisCluster(seed: seed, settings: clusterSettings(scenario)), lossWindowMax: .seconds(lag + 2))
+        let redis = RedisCluster(seed: seed, settings: clusterSettings(scenario))
+        if let files = dataDirectory {
+            for (i, server) in redis.servers.enumerated() { try files.mirror(redis.dataDirs[i].disk, node: redis.sim.name(of: server)) }
+        }
+        return RedisScenarioCluster(redis, lossWindowMax: .seconds(lag + 2))
     }
 }
 

@@ -33,11 +33,12 @@ public protocol SystemAdapter: Sendable {
     /// The timing `faultline matrix` uses for this system: long enough for its failure
     /// detectors (Sentinel's down-after, ZooKeeper's syncLimit ticks) to act.
     var matrixTiming: MatrixTiming { get }
-    /// True when `makeCluster` honours `dataDirectory` (each node's files on real disk under
-    /// DIR/<node>/ through FileDisk); `run --data-dir` is refused otherwise, never ignored.
+    /// True when `makeCluster` honours `dataDirectory` (each node's simulated disk mirrored
+    /// onto real files under DIR/<node>/); `run --data-dir` is refused otherwise, never ignored.
     var supportsDataDirectory: Bool { get }
-    /// Builds the cluster, its clients and observers on a fresh simulation seeded `seed`.
-    func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: String?) throws -> any SimulatedCluster
+    /// Builds the cluster, its clients and observers on a fresh simulation seeded `seed`;
+    /// with `dataDirectory`, every server's disk is mirrored into it (`DataDirectory.mirror`).
+    func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: DataDirectory?) throws -> any SimulatedCluster
 }
 
 extension SystemAdapter {

@@ -94,9 +94,16 @@ public struct ZooKeeperSystem: SystemAdapter {
         return nil
     }
 
-    public func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: String?) throws -> any SimulatedCluster {
-        ZooKeeperCluster(scenario: scenario, settings: zooSettings(scenario), seed: seed,
-                         servers: scenario.nodes ?? preset(named: scenario.preset)?.nodes ?? 3)
+    public var supportsDataDirectory: Bool { true }
+
+    public func makeCluster(_ scenario: Scenario, seed: UInt64, dataDirectory: DataDirectory?) throws -> any SimulatedCluster {
+        let cluster = ZooKeeperCluster(scenario: scenario, settings: zooSettings(scenario), seed: seed,
+                                       servers: scenario.nodes ?? preset(named: scenario.preset)?.nodes ?? 3)
+        if let files = dataDirectory {
+            // Each server's dataDir: DIR/zk1/version-2/{acceptedEpoch,currentEpoch,log.*,snapshot.*}.
+            for n in cluster.servers { if let dir = cluster.zk.dataDirs[n] { try files.mirror(dir.disk, node: cluster.zk.sim.name(of: n)) } }
+        }
+        return cluster
     }
 }
 

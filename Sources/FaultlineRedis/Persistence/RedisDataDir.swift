@@ -8,8 +8,8 @@ import FaultlineStorage
 /// `SnapshotStore`) are opened by each incarnation of the node at boot.
 public final class RedisDataDir {
     public let disk: SimDisk
-    /// Redis's `dir`.
-    public let directory = "redis"
+    /// Redis's `dir`: the disk's root, so under `run --data-dir` it is DIR/<node>/ itself.
+    public let directory = ""
     /// Where snapshots (the model's dump.rdb) go.
     public var snapshotDirectory: String { DiskPath.join(directory, "rdb") }
 
