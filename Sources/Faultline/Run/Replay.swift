@@ -12,7 +12,8 @@ public struct ReplayOutcome: Sendable {
     public var firstDivergence: EventDivergence?
 
     public enum DigestComparison: Sendable, Equatable {
-        /// The failure file names no digests (written before they existed, or by hand).
+        /// The failure file names no digests (written before they existed, or by hand), or
+        /// `replay` was not told where the failure file is, so they cannot be found.
         case notRecorded
         /// The failure file names digests at this path, but the file is not there.
         case notFound(path: String)
