@@ -29,13 +29,14 @@ enum ShrinkCommand {
         shrinker.runsMax = try parsed.int("--max-runs", command: "shrink", range: 1...100_000) ?? 300
         var smallest = shrinker.shrink()
         let final = try ScenarioRunner.run(smallest, seed: smallest.seed)
+        let digests = try EventDigests.record(smallest, matching: final)
         smallest = smallest.failureFile(for: final)
         smallest.name = first.scenario + "-shrunk"
         let out = parsed.value("--out") ?? (path.hasSuffix(".json") ? String(path.dropLast(5)) : path) + ".shrunk.json"
-        try ScenarioCLI.write(smallest.fileText(), to: out, what: "the shrunk scenario")
+        try smallest.save(asFailureAt: out, digests: digests)
         console.out("shrunk \(path): " + shrinker.log.joined(separator: "; ") + "\n")
         console.out("still failing: \(final.failedExpectations.joined(separator: ", ")); trace hash \(final.traceHashHex)\n")
-        console.out("wrote \(out)\n")
+        console.out("wrote \(out) and its event digests \(EventDigests.sidecarName(for: out))\n")
         return ExitCode.success
     }
 }

@@ -24,6 +24,15 @@ final class WorkerPool {
         return Bundle.main.executablePath ?? CommandLine.arguments[0]
     }
 
+    /// True when `executablePath()` is the `faultline` executable (or FAULTLINE_EXECUTABLE
+    /// names one): the program embedding the CLI could otherwise be a test runner, which
+    /// does not understand `fuzz --worker`.
+    static var canStartWorkers: Bool {
+        if let e = ProcessInfo.processInfo.environment["FAULTLINE_EXECUTABLE"], !e.isEmpty { return true }
+        let name = (executablePath() as NSString).lastPathComponent
+        return name == "faultline" || name == "faultline.exe"
+    }
+
     init(executable: String, argumentLists: [[String]]) throws {
         for args in argumentLists {
             let p = Process()

@@ -17,6 +17,19 @@ extension Scenario {
         return s
     }
 
+    /// Writes this failure file at `path`, with `digests` in a sidecar beside it that
+    /// `recorded.event_digests` names, so `replay` can name the exact first event that differs.
+    /// The sidecar is written first: a failure file never names digests that are not there.
+    public func save(asFailureAt path: String, digests: EventDigests) throws {
+        precondition(recorded != nil, "only a failure file (with `recorded`) has event digests")
+        precondition(digests.count == recorded!.events, "one digest per recorded event")
+        var s = self
+        let name = EventDigests.sidecarName(for: path)
+        s.recorded!.eventDigests = name
+        try digests.write(to: EventDigests.resolve(name, besideFailure: path))
+        try ScenarioCLI.write(s.fileText(), to: path, what: "the failure file")
+    }
+
     /// Parses a scenario built in code through the same strict validation as a file.
     public func validated() throws -> Scenario {
         var s = try Scenario.decode(encoded(), file: "scenario \"\(name)\"")

@@ -87,7 +87,7 @@ extension Scenario {
                 s.expect.append((entry.key, outcome))
             }
         }
-        if let r = try top.object("recorded", allowed: ["trace_hash", "events", "failed_checks", "checkpoints", "checkpoint_interval"]) {
+        if let r = try top.object("recorded", allowed: ["trace_hash", "events", "failed_checks", "checkpoints", "checkpoint_interval", "event_digests"]) {
             s.recorded = try decodeRecorded(r)
         }
         if let problem = adapter.validate(s) {
@@ -202,7 +202,14 @@ extension Scenario {
             }
             checkpoints.append(.init(events: UInt64(e), hash: hv))
         }
+        let digests = try r.string("event_digests")
+        if let digests {
+            // A path relative to the failure file, so the pair can move together.
+            guard !digests.isEmpty, !digests.hasPrefix("/"), !digests.hasPrefix("~"), !digests.contains("\u{0}") else {
+                throw r.error("event_digests", "expected the event-digests file's path relative to this failure file (for example \"NAME.digests\"), got \(JSONValue.string(digests).jsonText)")
+            }
+        }
         return RecordedRun(traceHash: hash, events: events, failedChecks: try r.stringList("failed_checks") ?? [],
-                           checkpoints: checkpoints, checkpointInterval: interval)
+                           checkpoints: checkpoints, checkpointInterval: interval, eventDigests: digests)
     }
 }

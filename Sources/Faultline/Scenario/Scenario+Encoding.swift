@@ -75,12 +75,14 @@ extension NemesisSpec {
 
 extension RecordedRun {
     func encoded() -> JSONValue {
-        .object([
+        var o: [(key: String, value: JSONValue)] = [
             ("trace_hash", .string(TraceHasher.hexString(traceHash))),
             ("events", .int(Int64(events))),
             ("failed_checks", .array(failedChecks.map { .string($0) })),
-            ("checkpoint_interval", .int(Int64(checkpointInterval))),
-            ("checkpoints", .array(checkpoints.map { .array([.int(Int64($0.events)), .string(TraceHasher.hexString($0.hash))]) })),
-        ])
+        ]
+        if let eventDigests { o.append(("event_digests", .string(eventDigests))) }
+        o.append(("checkpoint_interval", .int(Int64(checkpointInterval))))
+        o.append(("checkpoints", .array(checkpoints.map { .array([.int(Int64($0.events)), .string(TraceHasher.hexString($0.hash))]) })))
+        return .object(o)
     }
 }
