@@ -109,6 +109,7 @@ public struct EventDigests: Sendable, Equatable {
         let recorder = EventDigestRecorder()
         var o = RunOptions()
         o.checkpointInterval = 1
+        o.keepCheckpointsEvery = result.checkpointInterval
         o.trace = recorder
         let again = try ScenarioRunner.run(scenario, seed: result.seed, options: o)
         guard again.traceHash == result.traceHash, again.events == result.events,

@@ -11,7 +11,13 @@ public struct RunOptions {
     /// Mirror each node's simulated disk onto real files under DIR/<node>/ (adapters that
     /// keep a disk). The run itself is unchanged: same events, same trace hash.
     public var dataDirectory: String?
+    /// How often the run reports its rolling hash to the sinks (1: after every event, for
+    /// event digests).
     public var checkpointInterval: UInt64 = 1_000
+    /// Which of those reports the result keeps, as a multiple of events (nil: all of them).
+    /// A digest run reports every event but keeps the failure file's 1,000-event windows,
+    /// so it does not hold a checkpoint per event in memory.
+    public var keepCheckpointsEvery: UInt64?
     public init() {}
 }
 
@@ -54,8 +60,9 @@ public enum ScenarioRunner {
                            seed: UInt64, options: RunOptions) -> RunResult {
         let world = cluster.world
         let checkpoints = CheckpointRecorder()
+        let kept: TraceSink = options.keepCheckpointsEvery.map { EveryNthCheckpoint(checkpoints, every: $0) } ?? checkpoints
         world.checkpointInterval = options.checkpointInterval
-        world.sink = options.trace.map { TeeSink([checkpoints, $0]) } ?? checkpoints
+        world.sink = options.trace.map { TeeSink([kept, $0]) } ?? kept
         let schedule = faults(for: scenario, adapter: adapter, world: world)
         let scheduler = FaultScheduler(cluster: cluster, faults: schedule)
         scheduler.install()
@@ -103,7 +110,7 @@ public enum ScenarioRunner {
             history: cluster.history, checks: verdicts, faults: scheduler.realised,
             schedule: schedule.indices.map { i in scheduler.realised.first { $0.index == i }?.spec ?? schedule[i] },
             checkpoints: checkpoints.checkpoints.map { .init(events: $0.events, hash: $0.hash) },
-            checkpointInterval: world.checkpointInterval, coverage: world.coverage, safetyEnd: safetyEnd,
+            checkpointInterval: options.keepCheckpointsEvery ?? world.checkpointInterval, coverage: world.coverage, safetyEnd: safetyEnd,
             convergedAfter: convergedAfter, nodeNames: cluster.servers.map(world.name(of:)), nodeStates: cluster.nodeStates(),
             roleSamples: roles?.samples ?? [])
     }
@@ -159,6 +166,16 @@ final class RoleSampleBox {
             }
         }
     }
+}
+
+/// Passes on only the checkpoints at multiples of `every` events.
+final class EveryNthCheckpoint: TraceSink {
+    let inner: TraceSink
+    let every: UInt64
+    init(_ inner: TraceSink, every: UInt64) { precondition(every > 0); self.inner = inner; self.every = every }
+    var wantsLines: Bool { false }
+    func record(_ line: TraceLine) {}
+    func checkpoint(events: UInt64, hash: UInt64) { if events % every == 0 { inner.checkpoint(events: events, hash: hash) } }
 }
 
 /// Sends trace lines and checkpoints to several sinks.
