@@ -37,6 +37,8 @@ public struct ZooKeeperSystem: SystemAdapter {
             SettingInfo("minSessionTimeout", .milliseconds, default: .int(0), "0 means 2 * tickTime"),
             SettingInfo("maxSessionTimeout", .milliseconds, default: .int(0), "0 means 20 * tickTime"),
             SettingInfo("forceSync", .bool, default: .bool(true), "zookeeper.forceSync: fsync the txn log before acknowledging"),
+            SettingInfo("zookeeper.disableAutoWatchReset", .bool, default: .bool(false),
+                        "client property: do not re-register watches (SetWatches) after a reconnect"),
             SettingInfo("commitLogCount", .int(1...1_000_000), default: .int(500), "zookeeper.commitLogCount: proposals kept for DIFF sync"),
         ]
     }
@@ -85,6 +87,7 @@ public struct ZooKeeperSystem: SystemAdapter {
         z.minSessionTimeout = ms("minSessionTimeout")
         z.maxSessionTimeout = ms("maxSessionTimeout")
         z.forceSync = s.setting("forceSync", in: self)?.boolValue ?? true
+        z.disableAutoWatchReset = s.setting("zookeeper.disableAutoWatchReset", in: self)?.boolValue ?? false
         z.commitLogCount = Int(s.setting("commitLogCount", in: self)?.intValue ?? 500)
         return z
     }

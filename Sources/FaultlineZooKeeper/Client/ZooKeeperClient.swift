@@ -33,6 +33,10 @@ public final class HistoryRecorder {
 /// when nothing arrived for readTimeout (Disconnected; pending requests fail with
 /// CONNECTIONLOSS), and tries the next server after a random delay of up to 1 s. The session
 /// ends only when a server answers a reconnect with timeout 0 (Expired).
+///
+/// Watches are kept as ZKWatchManager keeps them (data, exist and child paths, registered
+/// when the read that set them succeeds, dropped when they fire), and every reconnect sends
+/// them again in a SetWatches before any queued request, so a failover keeps them.
 public final class ZooKeeperClient: SimActor {
     public typealias Message = ZKMessage
     enum Phase { case idle, connecting, connected, expired }
@@ -61,6 +65,14 @@ public final class ZooKeeperClient: SimActor {
     var ctxRef: NodeContext<ZKMessage>?
     /// Bound on requests queued or in flight (the app must not flood one session).
     public static let outstandingMax = 1000
+    /// The `zookeeper.disableAutoWatchReset` client property (default false): when true, a
+    /// reconnect sends no SetWatches and a disconnect forgets every watch.
+    public var disableAutoWatchReset = false
+    /// ZKWatchManager's tables: paths of getData watches (and exists watches on nodes that
+    /// existed), of exists watches on missing nodes, and of getChildren watches.
+    public private(set) var dataWatches: Set<String> = []
+    public private(set) var existWatches: Set<String> = []
+    public private(set) var childWatches: Set<String> = []
 
     public init(servers: [NodeID], sessionTimeout: SimDuration, program: ZooKeeperClientProgram,
                 recorder: HistoryRecorder?, process: Int) {
@@ -112,6 +124,7 @@ public final class ZooKeeperClient: SimActor {
     /// A new ZooKeeper handle after Expired: a fresh session.
     public func startNewSession() {
         sessionId = 0
+        clearWatches()
         phase = .idle
         startConnect(delay: .zero)
     }
@@ -186,6 +199,7 @@ public final class ZooKeeperClient: SimActor {
                 ctx.probe("client.expired")
                 phase = .expired
                 keeperState = .expired
+                clearWatches()
                 failAll(.sessionExpired)
                 if let s = currentServer { ctx.disconnect(from: s) }
                 currentServer = nil
@@ -198,6 +212,15 @@ public final class ZooKeeperClient: SimActor {
             keeperState = .syncConnected
             let queued = outgoing
             outgoing = []
+            // ClientCnxn.primeConnection: SetWatches goes ahead of every queued request.
+            if !disableAutoWatchReset {
+                let w = SetWatches(relativeZxid: lastZxidSeen, dataWatches: dataWatches.sorted(),
+                                   existWatches: existWatches.sorted(), childWatches: childWatches.sorted())
+                if !w.isEmpty {
+                    ctx.probe("client.setWatches")
+                    send(Outstanding(xid: SetWatches.xid, request: .setWatches(w), tag: -1, history: nil))
+                }
+            }
             for o in queued { send(o) }
             program.stateChanged(.syncConnected, self)
         case .reply(let h, let body):
@@ -210,9 +233,12 @@ public final class ZooKeeperClient: SimActor {
                 return
             }
             pending.removeFirst()
+            if first.xid == SetWatches.xid { return }
+            registerWatch(first.request, h.err)
             if let tag = first.history { record(completionType(h.err, tag), tag, value: completionValue(h.err, body, tag)) }
             program.completed(tag: first.tag, err: h.err, body: body, self)
         case .watcherEvent(let e):
+            forgetFiredWatch(e)
             program.watchTriggered(e, self)
         default:
             break
@@ -243,6 +269,7 @@ public final class ZooKeeperClient: SimActor {
         // its completion handler queues the request for the next connection.
         if phase != .expired { phase = .connecting }
         keeperState = .disconnected
+        if disableAutoWatchReset { clearWatches() }
         failAll(.connectionLoss)
         if wasConnected { program.stateChanged(.disconnected, self) }
         guard phase != .expired else { return }
@@ -254,7 +281,7 @@ public final class ZooKeeperClient: SimActor {
         // Sent requests may have been applied (info); queued ones never left (fail).
         let sent = pending, queued = outgoing
         pending = []; outgoing = []
-        for o in sent {
+        for o in sent where o.xid != SetWatches.xid {
             if let h = o.history { record(.info, h) }
             program.completed(tag: o.tag, err: err, body: .none, self)
         }
@@ -262,6 +289,38 @@ public final class ZooKeeperClient: SimActor {
             if let h = o.history { record(.fail, h) }
             program.completed(tag: o.tag, err: err, body: .none, self)
         }
+    }
+
+    // MARK: watches (ZKWatchManager)
+
+    /// The WatchRegistration of a finished read: getData and getChildren register on success;
+    /// exists registers a data watch when the node was there, an exist watch on NoNode.
+    func registerWatch(_ request: ZKRequest, _ err: KeeperErrorCode) {
+        switch request {
+        case .getData(let path, true) where err == .ok: dataWatches.insert(path)
+        case .exists(let path, true) where err == .ok: dataWatches.insert(path)
+        case .exists(let path, true) where err == .noNode: existWatches.insert(path)
+        case .getChildren(let path, true) where err == .ok: childWatches.insert(path)
+        default: break
+        }
+    }
+
+    /// ZKWatchManager.materialize: a fired watch is gone (one-shot) from the tables it was in.
+    func forgetFiredWatch(_ e: WatchedEvent) {
+        switch e.type {
+        case .nodeCreated, .nodeDataChanged:
+            dataWatches.remove(e.path); existWatches.remove(e.path)
+        case .nodeChildrenChanged:
+            childWatches.remove(e.path)
+        case .nodeDeleted:
+            dataWatches.remove(e.path); existWatches.remove(e.path); childWatches.remove(e.path)
+        case .none:
+            break
+        }
+    }
+
+    func clearWatches() {
+        dataWatches.removeAll(); existWatches.removeAll(); childWatches.removeAll()
     }
 
     public func checkInvariants() {

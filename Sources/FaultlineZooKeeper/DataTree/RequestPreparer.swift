@@ -130,7 +130,7 @@ public struct RequestPreparer: Sendable {
             return .createSession(timeoutMs: timeoutMs)
         case .closeSession:
             return .closeSession(pathsToDelete: prepareCloseSession(sessionId: header.clientId, header: header, tree: tree))
-        case .multi, .getData, .exists, .getChildren, .sync:
+        case .multi, .getData, .exists, .getChildren, .sync, .setWatches:
             preconditionFailure("not a single write: \(request.opCode)")
         }
     }

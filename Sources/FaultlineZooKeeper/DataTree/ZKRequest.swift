@@ -17,6 +17,9 @@ public enum ZKRequest: Hashable, Sendable {
     case sync(path: String)
     case createSession(timeoutMs: Int32)
     case closeSession
+    /// SetWatches (OpCode 101, xid -8): a reconnecting client's outstanding watches, served
+    /// locally like a read (FinalRequestProcessor → DataTree.setWatches).
+    case setWatches(SetWatches)
 
     /// The `OpCode` of the request (create requests are `create`; `create2` replies are a
     /// client-side concern).
@@ -33,6 +36,7 @@ public enum ZKRequest: Hashable, Sendable {
         case .sync: return .sync
         case .createSession: return .createSession
         case .closeSession: return .closeSession
+        case .setWatches: return .setWatches
         }
     }
 
@@ -40,7 +44,7 @@ public enum ZKRequest: Hashable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .create, .delete, .setData, .check, .multi, .createSession, .closeSession: return true
-        case .getData, .exists, .getChildren, .sync: return false
+        case .getData, .exists, .getChildren, .sync, .setWatches: return false
         }
     }
 
@@ -50,7 +54,7 @@ public enum ZKRequest: Hashable, Sendable {
         case .create(let p, _, _, _), .delete(let p, _), .setData(let p, _, _), .check(let p, _),
              .getData(let p, _), .exists(let p, _), .getChildren(let p, _), .sync(let p):
             return p
-        case .multi, .createSession, .closeSession: return nil
+        case .multi, .createSession, .closeSession, .setWatches: return nil
         }
     }
 }

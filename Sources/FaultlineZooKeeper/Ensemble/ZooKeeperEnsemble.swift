@@ -99,8 +99,11 @@ public final class ZooKeeperEnsemble {
         let timeout = sessionTimeout ?? settings.tickTime * 10
         let targets = connectTo ?? (servers + observers)
         let recorder = self.recorder, ledger = lockLedger, clientName = name ?? "client\(index)"
+        let noWatchReset = settings.disableAutoWatchReset
         let node = sim.addNode(name: clientName, make: { _ in
-            ZooKeeperClient(servers: targets, sessionTimeout: timeout, program: make(), recorder: recorder, process: index)
+            let c = ZooKeeperClient(servers: targets, sessionTimeout: timeout, program: make(), recorder: recorder, process: index)
+            c.disableAutoWatchReset = noWatchReset
+            return c
         }, onCrash: { [unowned sim] _ in ledger.processDied(clientName, at: sim.now) })
         clients.append(node)
         return node

@@ -26,6 +26,9 @@ public struct ZooKeeperSettings: Sendable, Hashable {
     public var fsyncLatency: SimDuration = .milliseconds(2)
     /// forceSync=no skips the fsync (zookeeper.forceSync); default yes.
     public var forceSync: Bool = true
+    /// The clients' `zookeeper.disableAutoWatchReset` property (a client setting, kept here
+    /// so one scenario sets it for every client): no SetWatches on reconnect.
+    public var disableAutoWatchReset: Bool = false
 
     public init() {}
 

@@ -185,6 +185,14 @@ extension QuorumPeer {
     /// tree registers the watch the request asks for (one-shot, on this server only).
     func serveRead(session s: Int64, xid: Int32, _ request: ZKRequest, to client: NodeID, _ ctx: NodeContext<ZKMessage>) {
         let z = tree.lastProcessedZxid
+        if case .setWatches(let w) = request {
+            // FinalRequestProcessor: the watches that already fired are notified, then the reply.
+            let fired = tree.setWatches(w, session: s)
+            if !fired.isEmpty { ctx.probe("server.setWatchesFiredAtOnce") }
+            for e in fired { ctx.send(.watcherEvent(e), to: client) }
+            ctx.send(.reply(ReplyHeader(xid: xid, zxid: z, err: .ok), .none), to: client)
+            return
+        }
         let body: ReplyBody
         var err = KeeperErrorCode.ok
         switch tree.read(request, session: s) {
