@@ -32,26 +32,20 @@ extension DataTree {
     /// NodeChildrenChanged).
     public mutating func setWatches(_ w: SetWatches, session: Int64) -> [WatchedEvent] {
         var events: [WatchedEvent] = []
-        for path in w.dataWatches {
-            if let stat = exists(path) {
-                if stat.mzxid > w.relativeZxid { events.append(WatchedEvent(session: session, type: .nodeDataChanged, path: path)) }
-                else { addWatch(path, session: session, kind: .data) }
-            } else {
-                events.append(WatchedEvent(session: session, type: .nodeDeleted, path: path))
+        /// A data or child watch: gone node → NodeDeleted; changed since → `changed`; else kept.
+        func rewatch(_ path: String, _ kind: WatchKind, changedZxid: (Stat) -> Zxid, changed: WatchEventType) {
+            guard let stat = exists(path) else {
+                return events.append(WatchedEvent(session: session, type: .nodeDeleted, path: path))
             }
+            if changedZxid(stat) > w.relativeZxid { events.append(WatchedEvent(session: session, type: changed, path: path)) }
+            else { addWatch(path, session: session, kind: kind) }
         }
+        for path in w.dataWatches { rewatch(path, .data, changedZxid: \.mzxid, changed: .nodeDataChanged) }
         for path in w.existWatches {
             if exists(path) != nil { events.append(WatchedEvent(session: session, type: .nodeCreated, path: path)) }
             else { addWatch(path, session: session, kind: .data) }
         }
-        for path in w.childWatches {
-            if let stat = exists(path) {
-                if stat.pzxid > w.relativeZxid { events.append(WatchedEvent(session: session, type: .nodeChildrenChanged, path: path)) }
-                else { addWatch(path, session: session, kind: .child) }
-            } else {
-                events.append(WatchedEvent(session: session, type: .nodeDeleted, path: path))
-            }
-        }
+        for path in w.childWatches { rewatch(path, .child, changedZxid: \.pzxid, changed: .nodeChildrenChanged) }
         return events
     }
 }
