@@ -23,3 +23,21 @@ import Testing
         }
     }
 }
+
+/// A violation is explained in the system's own words: the lock story's overlap names the
+/// getChildren reply that made the second client believe it held the lock, as ZooKeeper's
+/// records read (xid, zxid in hex, error name, the children), not as a Swift value dump.
+@Suite struct ViolationExplanationTests {
+    @Test func theLockOverlapIsExplainedByTheReplyThatCausedIt() throws {
+        let path = TestSupport.packageRoot.appendingPathComponent("scenarios")
+            .appendingPathComponent("zookeeper-lock-holder-paused.json").path
+        let scenario = try Scenario.load(path: path)
+        let r = try ScenarioRunner.run(scenario)
+        let summary = r.summary(scenario: scenario)
+        #expect(summary.contains("FAIL zk.lockHoldersNeverOverlap"), "\(summary)")
+        #expect(summary.contains("reply xid="), "\(summary)")
+        #expect(summary.contains("zxid=0x"), "\(summary)")
+        #expect(summary.contains("children=[\"_c_"), "\(summary)")
+        #expect(!summary.contains("FaultlineZooKeeper."), "a Swift type name leaked into the explanation:\n\(summary)")
+    }
+}

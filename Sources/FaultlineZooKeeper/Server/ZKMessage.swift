@@ -138,15 +138,4 @@ public enum ZKMessage: SimMessage {
         case .programTimer(let i): h.combine(3006 as Int); h.combine(i)
         }
     }
-
-    public var summary: String {
-        switch self {
-        case .notification(let n): return "Notification(leader=\(n.leader) zxid=\(zxidHex(n.zxid)) round=\(n.electionEpoch) \(n.state) sid=\(n.sid) peerEpoch=\(n.peerEpoch))"
-        case .proposal(let hd, _): return "PROPOSAL zxid=\(zxidHex(hd.zxid))"
-        case .commit(let z): return "COMMIT zxid=\(zxidHex(z))"
-        case .ack(let z): return "ACK zxid=\(zxidHex(z))"
-        case .snap(let z, _, _, _, _): return "SNAP zxid=\(zxidHex(z))"
-        default: return String(describing: self).prefix(120).description
-        }
-    }
 }
