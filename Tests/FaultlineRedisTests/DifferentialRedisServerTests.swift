@@ -235,8 +235,9 @@ final class RealRedisServer {
     }
 
     /// Starts a server on a free port of 17400-17499, or returns nil (with a printed reason)
-    /// when redis-server is not installed.
-    static func start() throws -> RealRedisServer? {
+    /// when redis-server is not installed. `prepare` may put files in its `dir` first (a
+    /// dump.rdb to load).
+    static func start(prepare: (URL) throws -> Void = { _ in }) throws -> RealRedisServer? {
         guard let binary = executable() else {
             print("DifferentialRedisServerTests: skipped, redis-server is not installed (apt-get install redis-server)")
             return nil
@@ -245,6 +246,7 @@ final class RealRedisServer {
         for port in [base, base + 1, base + 50, base + 51] {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-redis-diff-\(getpid())-\(port)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try prepare(dir)
             guard let pid = spawn([binary, "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no",
                                    "--dir", dir.path, "--daemonize", "no", "--enable-debug-command", "local",
                                    "--logfile", dir.appendingPathComponent("redis.log").path]) else { continue }

@@ -61,7 +61,8 @@ public final class RedisNode: SimActor {
 
     // Persistence: this incarnation's engines over the data directory's disk.
     var aof: AppendOnlyFile<SimDisk>?
-    var snapshots: SnapshotStore<SimDisk>?
+    /// dump.rdb, replaced atomically by each save.
+    var rdb: CheckpointFile<SimDisk>?
     var pendingIO: [(id: UInt64, sync: PendingSync, owner: IOOwner)] = []
     var nextIOID: UInt64 = 0
     /// Replies waiting for their write's fsync (appendfsync always), oldest first.
@@ -69,7 +70,6 @@ public final class RedisNode: SimActor {
     /// The AOF mark of the write being executed (set by `propagate`).
     var replyMark: UInt64?
     var snapshotInProgress = false
-    var snapshotSequence: UInt64 = 0
     var dirtySinceSave: Int64 = 0
     var lastSave = LocalTime(nanoseconds: 0)
     var lastFsync = LocalTime(nanoseconds: 0)

@@ -2,16 +2,19 @@ import FaultlineCore
 import FaultlineStorage
 
 /// A node's `dir`: the simulated disk its AOF (Redis 7's multi-part `appendonlydir`) and
-/// its snapshots live on. It outlives the process: a crash discards the actor and calls
+/// its RDB snapshot (`dump.rdb`) live on. It outlives the process: a crash discards the actor and calls
 /// `crash()`, which drops what was never fsynced, torn writes included when the disk's
-/// fault model says so. The engines on it (FaultlineStorage's `AppendOnlyFile` and
-/// `SnapshotStore`) are opened by each incarnation of the node at boot.
+/// fault model says so. The engines on it (FaultlineStorage's `AppendOnlyFile`, and a
+/// `CheckpointFile` holding the RDB) are opened by each incarnation of the node at boot.
 public final class RedisDataDir {
     public let disk: SimDisk
     /// Redis's `dir`: the disk's root, so under `run --data-dir` it is DIR/<node>/ itself.
     public let directory = ""
-    /// Where snapshots (the model's dump.rdb) go.
-    public var snapshotDirectory: String { DiskPath.join(directory, "rdb") }
+    /// `dbfilename` (default dump.rdb), in `dir`.
+    public var rdbPath: String { DiskPath.join(directory, "dump.rdb") }
+    /// Where a save writes before the rename: rdbSave's `temp-<pid>.rdb`, with the pid of the
+    /// BGSAVE child, which the model does not have.
+    public var rdbTemporaryPath: String { DiskPath.join(directory, "temp-0.rdb") }
 
     public init(disk: SimDisk) { self.disk = disk }
     /// A healthy disk drawing its latencies from the stream `disk/<name>` of `seed`.

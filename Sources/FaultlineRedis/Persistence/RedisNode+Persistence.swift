@@ -1,7 +1,7 @@
 import FaultlineCore
 import FaultlineStorage
 
-/// AOF and snapshots (aof.c, rdb.c) through FaultlineStorage's engines.
+/// AOF and RDB snapshots (aof.c, rdb.c) on the node's simulated disk.
 ///
 /// appendfsync `always`: the reply to a write leaves only once its fsync completed
 /// (Redis fsyncs in beforeSleep, before writing replies). `everysec`: a background fsync
@@ -21,7 +21,11 @@ extension RedisNode {
         }
     }
 
-    /// loadDataFromDisk: the AOF if appendonly, else the newest snapshot, else nothing.
+    /// loadDataFromDisk: the AOF if appendonly, else dump.rdb, else nothing. A replica that
+    /// loads an RDB holding replication info takes its replid and offset and caches itself
+    /// as its master (replicationCacheMasterUsingMyself), so it can PSYNC from where the file
+    /// left off. A primary leaves out keys already expired; a replica keeps them for its
+    /// primary to expire.
     func loadDataAtBoot(_ ctx: NodeContext<RedisMessage>) {
         guard let dir = dataDir else { return }
         let now = unixMs(ctx)
@@ -34,12 +38,19 @@ extension RedisNode {
                 for w in result.warnings { ctx.note(w) }
                 if let p = result.initialization { startIO(p, .aof, ctx) }
             }
-            snapshots = try SnapshotStore.open(disk: dir.disk, directory: dir.snapshotDirectory)
-            if !config.appendonly, let snap = try snapshots!.loadNewest().snapshot {
-                for v in try RESPReader.parseAll(snap.payload) {
-                    guard case .array(let items?) = v else { continue }
-                    let argv = items.compactMap { item -> [UInt8]? in if case .bulkString(let b?) = item { return b } else { return nil } }
-                    RedisCommands.applyPropagated(argv, to: &keyspace, nowMs: now)
+            rdb = try CheckpointFile.open(disk: dir.disk, path: dir.rdbPath, temporaryPath: dir.rdbTemporaryPath, framing: .raw)
+            if !config.appendonly, let bytes = rdb!.content {
+                let file = try RDBFile.decode(bytes, path: dir.rdbPath)
+                let isPrimary = configuredMaster == nil
+                for e in file.entries where !(isPrimary && e.expireAtMs.map { $0 < now } == true) {
+                    keyspace.set(e.key, e.value)
+                    if let when = e.expireAtMs { keyspace.setExpire(e.key, when) }
+                }
+                if !isPrimary, let r = file.replication, r.streamDB != -1 {
+                    replid = r.replid
+                    masterReplOffset = r.offset
+                    cachedMasterUsable = true
+                    ctx.probe("redis.rdb-replication-info-restored")
                 }
             }
         } catch {
@@ -84,7 +95,7 @@ extension RedisNode {
             }
             let elapsed = (ctx.now - lastSave).milliseconds / 1000
             if !snapshotInProgress, config.save.contains(where: { dirtySinceSave >= $0.changes && elapsed >= $0.seconds }) {
-                saveSnapshot(keyspace.rewriteCommands(nowMs: unixMs(ctx)), ctx)
+                saveRDB(RDBFile(keyspace: keyspace, replication: rdbSaveInfo(), savedAtUnixSeconds: unixMs(ctx) / 1000), ctx)
             }
             _ = dir
         } catch {
@@ -92,14 +103,12 @@ extension RedisNode {
         }
     }
 
-    /// BGSAVE: the dataset as RESP commands, saved atomically (temp file, fsync, rename).
-    func saveSnapshot(_ commands: [[[UInt8]]], _ ctx: NodeContext<RedisMessage>) {
-        guard let snapshots else { return }
-        var payload: [UInt8] = []
-        for c in commands { RESP.encodeCommand(c, into: &payload) }
-        snapshotSequence += 1
+    /// BGSAVE: the dataset at the fork, as an RDB written to temp-<pid>.rdb, fsynced and
+    /// renamed over dump.rdb.
+    func saveRDB(_ file: RDBFile, _ ctx: NodeContext<RedisMessage>) {
+        guard let rdb else { return }
         do {
-            startIO(try snapshots.save(Snapshot(index: snapshotSequence, payload: payload)), .snapshot, ctx)
+            startIO(try rdb.write(file.encoded()), .snapshot, ctx)
             snapshotInProgress = true
             dirtySinceSave = 0; lastSave = ctx.now
             ctx.probe("redis.bgsave")
@@ -108,13 +117,25 @@ extension RedisNode {
         }
     }
 
+    /// rdbPopulateSaveInfo: a primary with a backlog, or a replica with a master (or a
+    /// cached one), saves its replid and offset; anyone else saves none.
+    func rdbSaveInfo() -> RDBFile.ReplicationInfo? {
+        if masterLink == nil { return backlog == nil ? nil : RDBFile.ReplicationInfo(replid: replid, offset: masterReplOffset) }
+        if masterLink?.state == .connected || cachedMasterUsable { return RDBFile.ReplicationInfo(replid: replid, offset: masterReplOffset) }
+        return nil
+    }
+
     /// After a full sync the replica's dataset is the primary's: the received RDB becomes its
-    /// snapshot (repl-diskless-load is off by default) and an AOF is rewritten from it.
-    func persistAfterFullSync(_ commands: [[[UInt8]]], _ ctx: NodeContext<RedisMessage>) {
+    /// dump.rdb (repl-diskless-load is off by default), carrying the primary's replid and
+    /// offset, and an AOF is rewritten from it.
+    func persistAfterFullSync(_ payload: RDBPayload, _ ctx: NodeContext<RedisMessage>) {
         guard dataDir != nil else { return }
-        if !config.save.isEmpty && !snapshotInProgress { saveSnapshot(commands, ctx) }
+        if !config.save.isEmpty && !snapshotInProgress {
+            saveRDB(RDBFile(keyspace: keyspace, replication: RDBFile.ReplicationInfo(replid: payload.replid, offset: payload.offset),
+                            savedAtUnixSeconds: unixMs(ctx) / 1000), ctx)
+        }
         if let aof, !aof.rewriteInProgress {
-            do { startIO(try aof.beginRewrite(commands: commands), .aof, ctx) } catch { ioError(error, ctx) }
+            do { startIO(try aof.beginRewrite(commands: payload.commands), .aof, ctx) } catch { ioError(error, ctx) }
         }
         dirtySinceSave = 0; lastSave = ctx.now
     }
@@ -137,7 +158,7 @@ extension RedisNode {
             let step: SyncStep
             switch owner {
             case .aof: step = try aof!.complete(p)
-            case .snapshot: step = try snapshots!.complete(p)
+            case .snapshot: step = try rdb!.complete(p)
             }
             if case .next(let q) = step { startIO(q, owner, ctx) }
             else if owner == .snapshot { snapshotInProgress = false }

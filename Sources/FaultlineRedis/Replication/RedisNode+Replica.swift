@@ -97,6 +97,8 @@ extension RedisNode {
                     replid2 = replid; secondReplOffset = masterReplOffset + 1; replid = words[1]
                     disconnectReplicas(ctx)
                 }
+                // A replica restarted on an RDB's replication info has no backlog yet.
+                if backlog == nil { backlog = ReplicationBacklog(sizeLimit: config.replBacklogSize, nextOffset: masterReplOffset + 1) }
                 masterLink!.state = .connected
                 masterLink!.downSince = nil
                 ctx.note("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.")
@@ -125,7 +127,7 @@ extension RedisNode {
         masterLink!.state = .connected
         masterLink!.lastInteraction = ctx.now
         masterLink!.downSince = nil
-        persistAfterFullSync(payload.commands, ctx)
+        persistAfterFullSync(payload, ctx)
         ctx.note("MASTER <-> REPLICA sync: Finished with success (\(payload.commands.count) commands)")
         sendAck(ctx)
     }
