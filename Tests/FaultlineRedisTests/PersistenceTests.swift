@@ -77,6 +77,45 @@ import FaultlineStorage
         #expect(rig.node(r).keyspace.count == 50)
     }
 
+    /// PSYNC2 across a restart: the replica's dump.rdb carries the primary's replid and the
+    /// offset it had reached, so the restarted replica asks to continue from there and the
+    /// primary's backlog fills in the writes it missed while down: no second full sync.
+    @Test func aReplicaRestartedOnItsRDBContinuesWithPartialResync() {
+        var config = RedisConfig()
+        config.save = [SavePoint(seconds: 1, changes: 1)]
+        let rig = ReplicationRig(seed: 37, replicas: 1, config: config, script: writes(1500), interval: .milliseconds(10))
+        let r = rig.replicas[0]
+        rig.sim.run(until: SimTime.zero + .seconds(8))  // past the diskless sync delay (5 s)
+        #expect(rig.sim.coverage.count("redis.full-resync") == 1)
+        rig.sim.crash(r)
+        rig.sim.run(for: .seconds(1))
+        rig.sim.restart(r)
+        rig.sim.run(until: SimTime.zero + .seconds(25))
+        #expect(rig.sim.coverage.count("redis.rdb-replication-info-restored") == 1)
+        #expect(rig.sim.coverage.count("redis.psync-continue") == 1, "the restarted replica continued")
+        #expect(rig.sim.coverage.count("redis.full-resync") == 1, "no second full sync")
+        #expect(rig.node(rig.primary).keyspace.count == 1500)
+        #expect(rig.node(r).keyspace.count == 1500, "the backlog filled in what the replica missed")
+        #expect(rig.node(r).masterReplOffset == rig.node(rig.primary).masterReplOffset)
+    }
+
+    /// Redis 7.0 reads no replication info from an AOF: a replica restarted on one loads its
+    /// data and still needs a full sync.
+    @Test func aReplicaRestartedOnItsAOFNeedsAFullSync() {
+        var config = RedisConfig()
+        config.appendonly = true; config.appendfsync = .always
+        let rig = ReplicationRig(seed: 38, replicas: 1, config: config, script: writes(1500), interval: .milliseconds(10))
+        let r = rig.replicas[0]
+        rig.sim.run(until: SimTime.zero + .seconds(8))  // past the diskless sync delay (5 s)
+        rig.sim.crash(r)
+        rig.sim.run(for: .seconds(1))
+        rig.sim.restart(r)
+        rig.sim.run(until: SimTime.zero + .seconds(25))
+        #expect(rig.sim.coverage.count("redis.rdb-replication-info-restored") == 0)
+        #expect(rig.sim.coverage.count("redis.full-resync") == 2)
+        #expect(rig.node(r).keyspace.count == 1500)
+    }
+
     @Test func theAOFIsRedisSevenMultiPartRESPOnTheDisk() throws {
         var config = RedisConfig()
         config.appendonly = true; config.appendfsync = .always

@@ -99,6 +99,15 @@ import FaultlineZooKeeper
                 return
             }
             #expect(r.status == 0 && r.output.contains("All AOF files and manifest are valid"), "\(server): \(r.output)")
+            // Every server full-synced at least once (the old primary when it rejoined), and
+            // with the default save points kept the received RDB as its dump.rdb.
+            let rdb = data + "/\(server)/dump.rdb"
+            let listing = try FileManager.default.contentsOfDirectory(atPath: data + "/\(server)")
+            #expect(FileManager.default.fileExists(atPath: rdb), "\(server): \(listing)")
+            if let c = try Self.program("/usr/bin/redis-check-rdb", [rdb]) {
+                #expect(c.status == 0 && c.output.contains("RDB looks OK"), "\(server): \(c.output)")
+                #expect(c.output.contains("AUX FIELD repl-id"), "a synced replica's RDB carries the replication info: \(c.output)")
+            }
         }
 
         // The last value each key's final read returned, as the clients saw it.
