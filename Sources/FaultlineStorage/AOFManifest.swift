@@ -16,8 +16,11 @@ public struct AOFManifest: Equatable, Sendable {
         self.base = base; self.incrementals = incrementals; self.history = history
     }
 
-    /// `appendonly.aof.<seq>.base.aof` (an AOF-format base, as `aof-use-rdb-preamble no` writes).
-    public static func baseName(_ filename: String, seq: Int) -> String { "\(filename).\(seq).base.aof" }
+    /// `appendonly.aof.<seq>.base.rdb` for an RDB base (`aof-use-rdb-preamble yes`, the
+    /// default), `appendonly.aof.<seq>.base.aof` for a RESP one.
+    public static func baseName(_ filename: String, seq: Int, rdb: Bool = false) -> String {
+        "\(filename).\(seq).base.\(rdb ? "rdb" : "aof")"
+    }
     /// `appendonly.aof.<seq>.incr.aof`.
     public static func incrName(_ filename: String, seq: Int) -> String { "\(filename).\(seq).incr.aof" }
 

@@ -6,9 +6,11 @@ extension AppendOnlyFile {
     /// A short read is accepted only in the last file, and only with `aof-load-truncated
     /// yes` (the file is then cut to its last complete command); anything else that is not
     /// RESP is fatal ("Bad file format reading the append only file"), as in Redis.
-    /// Without a manifest the AOF is fresh: its first base, incremental file and manifest
-    /// are created, and `AOFLoadResult.initialization` must be driven to `.done`.
-    public static func open(disk: D, directory: String, config: AppendOnlyFileConfig = AppendOnlyFileConfig())
+    /// Without a manifest the AOF is fresh: its first base (`initialBase`, an empty dataset),
+    /// incremental file and manifest are created, and `AOFLoadResult.initialization` must be
+    /// driven to `.done`. A base that is an RDB is handed back whole in `rdbBase`.
+    public static func open(disk: D, directory: String, config: AppendOnlyFileConfig = AppendOnlyFileConfig(),
+                            initialBase: AOFBase = .commands([]))
         throws(StorageError) -> (AppendOnlyFile, AOFLoadResult) {
         let aof = AppendOnlyFile(disk: disk, directory: directory, config: config)
         try disk.makeDirectory(aof.aofDirectory)
@@ -16,7 +18,7 @@ extension AppendOnlyFile {
         var result = AOFLoadResult()
         guard disk.exists(aof.manifestPath) else {
             aof.manifestDurable = false
-            result.initialization = try aof.beginRewrite(commands: [])
+            result.initialization = try aof.beginRewrite(initialBase)
             return (aof, result)
         }
         let manifestFile = try disk.open(aof.manifestPath, create: false)
@@ -27,7 +29,7 @@ extension AppendOnlyFile {
         if let b = aof.manifest.base { parts.append(b) }
         parts.append(contentsOf: aof.manifest.incrementals)
         for (k, part) in parts.enumerated() {
-            try aof.load(part, isLast: k == parts.count - 1, into: &result)
+            try aof.load(part, isLast: k == parts.count - 1, isBase: part == aof.manifest.base, into: &result)
         }
         if let last = aof.manifest.incrementals.last {
             let path = DiskPath.join(aof.aofDirectory, last.name)
@@ -35,13 +37,13 @@ extension AppendOnlyFile {
         } else {
             // A base without incremental files: start one, as Redis does, through a new manifest.
             aof.manifestDurable = false
-            result.initialization = try aof.beginRewrite(commands: result.commands)
+            result.initialization = try aof.beginRewrite(result.rdbBase.map { .rdb($0) } ?? .commands(result.commands))
         }
         aof.checkInvariants()
         return (aof, result)
     }
 
-    func load(_ part: AOFManifest.Entry, isLast: Bool, into result: inout AOFLoadResult) throws(StorageError) {
+    func load(_ part: AOFManifest.Entry, isLast: Bool, isBase: Bool, into result: inout AOFLoadResult) throws(StorageError) {
         let path = DiskPath.join(aofDirectory, part.name)
         guard disk.exists(path) else {
             throw .corrupt(path: path, position: 0, reason: "the AOF file named by \(manifestPath) doesn't exist")
@@ -49,6 +51,11 @@ extension AppendOnlyFile {
         let file = try disk.open(path, create: false)
         defer { disk.close(file) }
         let bytes = try disk.readAll(file)
+        // loadSingleAppendOnlyFile: a base starting with "REDIS" is an RDB preamble.
+        if isBase && bytes.starts(with: Array("REDIS".utf8)) {
+            result.rdbBase = bytes
+            return
+        }
         let (commands, end) = RESP.parseCommands(bytes)
         result.commands.append(contentsOf: commands)
         switch end {

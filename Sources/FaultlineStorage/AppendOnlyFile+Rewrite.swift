@@ -16,25 +16,34 @@ extension AppendOnlyFile {
     /// True between `beginRewrite` and its final `.done`.
     public var rewriteInProgress: Bool { rewrite != nil }
 
-    /// Starts compacting the AOF (BGREWRITEAOF): `commands` (the dataset, with a SELECT
-    /// before each database's commands) are written verbatim to a temporary base file in
-    /// `dir`, and a new incremental file is started. Steps, each after its fsyncs complete:
+    /// Starts compacting the AOF (BGREWRITEAOF): the base (the dataset as commands, with a
+    /// SELECT before each database's commands, or as an RDB) is written verbatim to a
+    /// temporary base file in `dir`, and a new incremental file is started. Steps, each after
+    /// its fsyncs complete:
     /// 1. temp base and new incremental fsynced, AOF directory synced;
-    /// 2. temp base renamed to `appendonly.aof.<n>.base.aof`, a temporary manifest written
+    /// 2. temp base renamed to `appendonly.aof.<n>.base.aof` (`.base.rdb` for an RDB), a
+    ///    temporary manifest written
     ///    and fsynced, directory synced;
     /// 3. manifest renamed over `appendonly.aof.manifest`, directory synced; the old base
     ///    and incremental files are then deleted.
     /// Until step 3 every append also goes to the old incremental file, so whichever
     /// manifest a crash leaves, it names every acknowledged command.
     public func beginRewrite(commands: [[[UInt8]]]) throws(StorageError) -> PendingSync {
+        try beginRewrite(.commands(commands))
+    }
+
+    public func beginRewrite(_ base: AOFBase) throws(StorageError) -> PendingSync {
         guard rewrite == nil else { throw .invalidArgument("Background append only file rewriting already in progress") }
         let baseSeq = (manifest.base?.seq ?? 0) + 1
         let incrSeq = (manifest.incrementals.last?.seq ?? 0) + 1
-        let newBase = AOFManifest.Entry(name: AOFManifest.baseName(config.appendfilename, seq: baseSeq), seq: baseSeq)
+        var bytes: [UInt8] = [], isRDB = false
+        switch base {
+        case .commands(let commands): for c in commands { RESP.encodeCommand(c, into: &bytes) }
+        case .rdb(let rdb): bytes = rdb; isRDB = true
+        }
+        let newBase = AOFManifest.Entry(name: AOFManifest.baseName(config.appendfilename, seq: baseSeq, rdb: isRDB), seq: baseSeq)
         let newIncr = AOFManifest.Entry(name: AOFManifest.incrName(config.appendfilename, seq: incrSeq), seq: incrSeq)
         let tempBase = DiskPath.join(directory, "temp-rewriteaof-bg-\(baseSeq).aof")
-        var bytes: [UInt8] = []
-        for c in commands { RESP.encodeCommand(c, into: &bytes) }
         let baseFile = try createEmpty(tempBase)
         var tickets: [SyncTicket] = []
         do {

@@ -27,8 +27,19 @@ public struct AppendOnlyFileConfig: Sendable, Equatable {
     }
 }
 
+/// What a rewrite writes as the new base file: the dataset as RESP commands
+/// (`aof-use-rdb-preamble no`), or as an RDB the caller encoded (the default since 4.0; the
+/// engine keeps to RESP and leaves the RDB format to the system that owns it).
+public enum AOFBase: Sendable {
+    case commands([[[UInt8]]])
+    case rdb([UInt8])
+}
+
 /// What loading an AOF found.
 public struct AOFLoadResult: Sendable {
+    /// The base file's bytes when it is an RDB (it starts with `REDIS`): the caller loads
+    /// it first, then replays `commands`.
+    public var rdbBase: [UInt8]?
     /// Every command to replay, in order, SELECTs included, as Redis replays them.
     public var commands: [[[UInt8]]] = []
     /// Bytes cut from the last file because `aof-load-truncated yes` accepted a short read.

@@ -116,14 +116,45 @@ import FaultlineStorage
         #expect(rig.node(r).keyspace.count == 1500)
     }
 
-    @Test func theAOFIsRedisSevenMultiPartRESPOnTheDisk() throws {
+    @Test func theAOFIsRedisSevenMultiPartWithAnRDBPreambleBase() throws {
         var config = RedisConfig()
         config.appendonly = true; config.appendfsync = .always
         let rig = ReplicationRig(seed: 37, replicas: 0, config: config, script: [["SET", "k", "v"]], interval: .milliseconds(10))
         rig.sim.run(until: SimTime.zero + .seconds(1))
         let disk = rig.dirs[0].disk
-        #expect(try disk.list("appendonlydir") == ["appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"])
+        #expect(try disk.list("appendonlydir") == ["appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"])
+        let manifest = try disk.readAll(try disk.open("appendonlydir/appendonly.aof.manifest", create: false))
+        #expect(String(decoding: manifest, as: UTF8.self)
+                == "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
+        let base = try RDBFile.decode(try disk.readAll(try disk.open("appendonlydir/appendonly.aof.1.base.rdb", create: false)),
+                                      path: "base.rdb")
+        #expect(base.aofBase && base.entries.isEmpty && base.replication == nil, "the first base is an empty RDB marked aof-base")
         let incr = try disk.readAll(try disk.open("appendonlydir/appendonly.aof.1.incr.aof", create: false))
         #expect(String(decoding: incr, as: UTF8.self) == "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n")
+    }
+
+    @Test func withoutThePreambleTheBaseIsRESP() throws {
+        var config = RedisConfig()
+        config.appendonly = true; config.appendfsync = .always; config.aofUseRDBPreamble = false
+        let rig = ReplicationRig(seed: 37, replicas: 0, config: config, script: [["SET", "k", "v"]], interval: .milliseconds(10))
+        rig.sim.run(until: SimTime.zero + .seconds(1))
+        #expect(try rig.dirs[0].disk.list("appendonlydir") == ["appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"])
+    }
+
+    /// A rewrite puts the dataset in an RDB base; a crash and restart loads the base and
+    /// then the incremental commands, so every fsynced write is back.
+    @Test func aRewrittenRDBBaseAndItsIncrementsReloadEveryAcknowledgedWrite() throws {
+        var config = RedisConfig()
+        config.appendonly = true; config.appendfsync = .always; config.save = []
+        let rig = ReplicationRig(seed: 39, replicas: 1, config: config, script: writes(300), interval: .milliseconds(10))
+        let r = rig.replicas[0]
+        rig.sim.run(until: SimTime.zero + .seconds(8))  // the replica's full sync rewrote its AOF
+        let files = try rig.dirs[1].disk.list("appendonlydir")
+        #expect(files.contains("appendonly.aof.2.base.rdb"), "\(files)")
+        rig.sim.crash(r)
+        rig.sim.restart(r)
+        rig.sim.run(for: .milliseconds(1))
+        #expect(rig.node(r).keyspace.count == 300)
+        #expect(rig.sim.coverage.count("redis.load-error") == 0)
     }
 }

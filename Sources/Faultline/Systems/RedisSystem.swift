@@ -42,6 +42,7 @@ public struct RedisSystem: SystemAdapter {
             SettingInfo("replica-read-only", .bool, default: .bool(true), "replicas answer writes with -READONLY"),
             SettingInfo("replica-serve-stale-data", .bool, default: .bool(true), "a replica with its link down still answers reads"),
             SettingInfo("appendonly", .bool, default: .bool(false), "keep an append-only file"),
+            SettingInfo("aof-use-rdb-preamble", .bool, default: .bool(true), "an AOF rewrite writes its base as an RDB"),
             SettingInfo("appendfsync", .choice(AppendFsync.allCases.map(\.rawValue)), default: .string("everysec"), "when the AOF is fsynced"),
             SettingInfo("save", .choice(["", "3600 1 300 100 60 10000", "60 1", "1 1"]), default: .string("3600 1 300 100 60 10000"),
                         "snapshot points (\"\" turns snapshots off)"),
@@ -113,6 +114,7 @@ public struct RedisSystem: SystemAdapter {
         c.redis.replicaReadOnly = bool("replica-read-only") ?? true
         c.redis.replicaServeStaleData = bool("replica-serve-stale-data") ?? true
         c.redis.appendonly = bool("appendonly") ?? false
+        c.redis.aofUseRDBPreamble = bool("aof-use-rdb-preamble") ?? true
         c.redis.appendfsync = s.setting("appendfsync", in: self)?.stringValue.flatMap(AppendFsync.init) ?? .everysec
         if let save = s.setting("save", in: self)?.stringValue {
             let numbers = save.split(separator: " ").compactMap { Int64($0) }

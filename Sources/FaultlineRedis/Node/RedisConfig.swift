@@ -35,6 +35,9 @@ public struct RedisConfig: Sendable, Hashable {
     /// `appendonly` (no) and `appendfsync` (everysec).
     public var appendonly: Bool = false
     public var appendfsync: AppendFsync = .everysec
+    /// `aof-use-rdb-preamble` (yes): a rewrite writes the AOF's base file as an RDB
+    /// (`appendonly.aof.<n>.base.rdb`); no writes it as RESP commands (`.base.aof`).
+    public var aofUseRDBPreamble: Bool = true
     /// `save` ("3600 1 300 100 60 10000"): snapshot after `seconds` if at least `changes`
     /// writes happened. Empty turns snapshots off (the no-persistence primary).
     public var save: [SavePoint] = [SavePoint(seconds: 3600, changes: 1), SavePoint(seconds: 300, changes: 100),

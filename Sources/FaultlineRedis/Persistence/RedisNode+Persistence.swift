@@ -31,9 +31,16 @@ extension RedisNode {
         let now = unixMs(ctx)
         do {
             if config.appendonly {
+                let empty = RedisKeyspace()
                 let (file, result) = try AppendOnlyFile.open(disk: dir.disk, directory: dir.directory,
-                                                               config: AppendOnlyFileConfig(appendfsync: storageFsync))
+                                                               config: AppendOnlyFileConfig(appendfsync: storageFsync),
+                                                               initialBase: aofRewriteBase(empty, ctx))
                 aof = file
+                if let base = result.rdbBase {
+                    // An RDB preamble loads every key, expired or not (RDBFLAGS_AOF_PREAMBLE).
+                    let path = DiskPath.join(file.aofDirectory, file.manifest.base?.name ?? "base")
+                    for e in try RDBFile.decode(base, path: path).entries { load(e) }
+                }
                 for cmd in result.commands { RedisCommands.applyPropagated(cmd, to: &keyspace, nowMs: now) }
                 for w in result.warnings { ctx.note(w) }
                 if let p = result.initialization { startIO(p, .aof, ctx) }
@@ -42,10 +49,7 @@ extension RedisNode {
             if !config.appendonly, let bytes = rdb!.content {
                 let file = try RDBFile.decode(bytes, path: dir.rdbPath)
                 let isPrimary = configuredMaster == nil
-                for e in file.entries where !(isPrimary && e.expireAtMs.map { $0 < now } == true) {
-                    keyspace.set(e.key, e.value)
-                    if let when = e.expireAtMs { keyspace.setExpire(e.key, when) }
-                }
+                for e in file.entries where !(isPrimary && e.expireAtMs.map { $0 < now } == true) { load(e) }
                 if !isPrimary, let r = file.replication, r.streamDB != -1 {
                     replid = r.replid
                     masterReplOffset = r.offset
@@ -59,6 +63,21 @@ extension RedisNode {
         }
         ctx.probe(keyspace.count > 0 ? "redis.loaded-from-disk" : "redis.started-empty")
         ctx.note("DB loaded from \(config.appendonly ? "append only file" : "disk"): \(keyspace.count) keys")
+    }
+
+    func load(_ e: RDBFile.Entry) {
+        keyspace.set(e.key, e.value)
+        if let when = e.expireAtMs { keyspace.setExpire(e.key, when) }
+    }
+
+    /// What an AOF rewrite of `dataset` writes as the base: an RDB without replication info
+    /// (rewriteAppendOnlyFileRio saves the preamble with no rdbSaveInfo), or RESP commands
+    /// under `aof-use-rdb-preamble no`.
+    func aofRewriteBase(_ dataset: RedisKeyspace, _ ctx: NodeContext<RedisMessage>) -> AOFBase {
+        guard config.aofUseRDBPreamble else { return .commands(dataset.rewriteCommands(nowMs: unixMs(ctx))) }
+        var file = RDBFile(keyspace: dataset, replication: nil, savedAtUnixSeconds: unixMs(ctx) / 1000)
+        file.aofBase = true
+        return .rdb(file.encoded())
     }
 
     /// Appends to the AOF; returns the mark a reply must wait for under `always`.
@@ -89,7 +108,7 @@ extension RedisNode {
                     startIO(p, .aof, ctx)
                 }
                 if aof.appendedCount > RedisNode.aofRewriteCommandsMax {
-                    startIO(try aof.beginRewrite(commands: keyspace.rewriteCommands(nowMs: unixMs(ctx))), .aof, ctx)
+                    startIO(try aof.beginRewrite(aofRewriteBase(keyspace, ctx)), .aof, ctx)
                     ctx.probe("redis.aof-rewrite")
                 }
             }
@@ -135,7 +154,7 @@ extension RedisNode {
                             savedAtUnixSeconds: unixMs(ctx) / 1000), ctx)
         }
         if let aof, !aof.rewriteInProgress {
-            do { startIO(try aof.beginRewrite(commands: payload.commands), .aof, ctx) } catch { ioError(error, ctx) }
+            do { startIO(try aof.beginRewrite(aofRewriteBase(keyspace, ctx)), .aof, ctx) } catch { ioError(error, ctx) }
         }
         dirtySinceSave = 0; lastSave = ctx.now
     }
