@@ -97,6 +97,15 @@ public final class CheckpointFile<D: Disk> {
         return .done
     }
 
+    /// The writer died mid-write (a killed BGSAVE child): the write is forgotten, its
+    /// syncs must not be completed, and the temporary file is left for the next write to
+    /// replace. The durable content is unchanged.
+    public func abandon() {
+        stage = 0
+        content = durableContent
+        pendingContent = nil
+    }
+
     /// Writes and drives every step at once (FileDisk, tools, tests).
     public func writeNow(_ payload: [UInt8]) throws(StorageError) {
         var step = SyncStep.next(try write(payload))

@@ -253,7 +253,10 @@ final class RealRedisServer {
             for _ in 0..<150 {
                 if !isRunning(pid) { break }
                 if let c = RedisTestConnection(port: UInt16(port)) {
-                    if (try? c.send([Array("PING".utf8)])) == Array("+PONG\r\n".utf8) {
+                    // The port may belong to another test's server (ours then fails to bind
+                    // and exits): only a server whose dir is ours is ours.
+                    let dirReply = try? c.send(["CONFIG", "GET", "dir"].map { Array($0.utf8) })
+                    if let reply = dirReply, String(decoding: reply, as: UTF8.self).contains(dir.lastPathComponent) {
                         return RealRedisServer(pid: pid, connection: c, directory: dir)
                     }
                     c.close()

@@ -99,6 +99,23 @@ import FaultlineStorage
         #expect(rig.node(r).masterReplOffset == rig.node(rig.primary).masterReplOffset)
     }
 
+    /// `save ""` does not keep a replica's disk empty: a disk-based full sync writes the
+    /// received RDB as dump.rdb (rdb-del-sync-files is no), and a restart loads it.
+    @Test func aReplicaWithoutSavePointsStillKeepsTheRDBItSyncedFrom() throws {
+        let rig = ReplicationRig(seed: 40, replicas: 1, config: .noPersistence, script: writes(50), interval: .milliseconds(10))
+        let r = rig.replicas[0]
+        rig.sim.run(until: SimTime.zero + .seconds(8))
+        let dump = try rig.dirs[1].disk.readAll(try rig.dirs[1].disk.open("dump.rdb", create: false))
+        let file = try RDBFile.decode(dump, path: "dump.rdb")
+        #expect(file.entries.count == 50)
+        #expect(file.replication?.replid == rig.node(rig.primary).replid, "the primary's replid rides in the file")
+        #expect(!rig.dirs[0].disk.exists("dump.rdb"), "the primary, never synced and without save points, wrote none")
+        rig.sim.crash(r)
+        rig.sim.restart(r)
+        rig.sim.run(for: .milliseconds(1))
+        #expect(rig.node(r).keyspace.count == 50)
+    }
+
     /// Redis 7.0 reads no replication info from an AOF: a replica restarted on one loads its
     /// data and still needs a full sync.
     @Test func aReplicaRestartedOnItsAOFNeedsAFullSync() {

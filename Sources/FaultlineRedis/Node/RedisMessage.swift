@@ -31,7 +31,7 @@ public enum RedisMessage: SimMessage, Sendable {
         case .reply(let v):
             h.combine(2 as UInt64); v.digest(into: &h)
         case .rdbPayload(let p):
-            h.combine(3 as UInt64); h.combine(p.replid); h.combine(p.offset); h.combine(p.byteCount)
+            h.combine(3 as UInt64); h.combine(p.replid); h.combine(p.offset); h.combine(bytes: p.rdb)
         case .pubsubMessage(let c, let p):
             h.combine(4 as UInt64); h.combine(c); h.combine(p)
         case .timer(let t):
@@ -43,7 +43,7 @@ public enum RedisMessage: SimMessage, Sendable {
         switch self {
         case .command(let argv): return argv.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
         case .reply(let v): return v.summaryText
-        case .rdbPayload(let p): return "RDB $\(p.byteCount) (\(p.commands.count) keys' commands, replid \(p.replid.prefix(8)) offset \(p.offset))"
+        case .rdbPayload(let p): return "RDB $\(p.byteCount) (replid \(p.replid.prefix(8)) offset \(p.offset))"
         case .pubsubMessage(let c, let p): return "message \(c) \(p)"
         case .timer(let t): return "timer \(t)"
         }
@@ -53,14 +53,15 @@ public enum RedisMessage: SimMessage, Sendable {
     public static func cmd(_ words: String...) -> RedisMessage { .command(words.map { Array($0.utf8) }) }
 }
 
-/// The full-sync payload: the primary's dataset as the commands that rebuild it, and the
-/// replication id and offset it corresponds to.
+/// The full-sync payload after +FULLRESYNC: the primary's dataset as an RDB file (with its
+/// replid and offset among the aux fields, as rdbSaveRio writes them for a replica), sent
+/// as `$<length>` and the bytes.
 public struct RDBPayload: Sendable, Hashable {
-    public var commands: [[[UInt8]]]
+    public var rdb: [UInt8]
     public var replid: String
     public var offset: Int64
-    /// Bytes on the wire (the RESP size of the commands: a stand-in for the RDB size).
-    public var byteCount: Int
+    /// Bytes on the wire.
+    public var byteCount: Int { rdb.count }
 }
 
 /// Self-addressed timers of every Redis actor.

@@ -144,14 +144,22 @@ extension RedisNode {
         return nil
     }
 
-    /// After a full sync the replica's dataset is the primary's: the received RDB becomes its
-    /// dump.rdb (repl-diskless-load is off by default), carrying the primary's replid and
-    /// offset, and an AOF is rewritten from it.
+    /// readSyncBulkPayload (disk-based load, repl-diskless-load disabled by default): the
+    /// received RDB becomes dump.rdb whatever `save` says (rdb-del-sync-files is no), with
+    /// the primary's replid and offset in it; a BGSAVE still running is killed first. With
+    /// the AOF on, it is rewritten from the new dataset.
     func persistAfterFullSync(_ payload: RDBPayload, _ ctx: NodeContext<RedisMessage>) {
-        guard dataDir != nil else { return }
-        if !config.save.isEmpty && !snapshotInProgress {
-            saveRDB(RDBFile(keyspace: keyspace, replication: RDBFile.ReplicationInfo(replid: payload.replid, offset: payload.offset),
-                            savedAtUnixSeconds: unixMs(ctx) / 1000), ctx)
+        guard let rdb else { return }
+        if snapshotInProgress {
+            pendingIO.removeAll { $0.owner == .snapshot }
+            rdb.abandon()
+            snapshotInProgress = false
+        }
+        do {
+            startIO(try rdb.write(payload.rdb), .snapshot, ctx)
+            snapshotInProgress = true
+        } catch {
+            ioError(error, ctx)
         }
         if let aof, !aof.rewriteInProgress {
             do { startIO(try aof.beginRewrite(aofRewriteBase(keyspace, ctx)), .aof, ctx) } catch { ioError(error, ctx) }

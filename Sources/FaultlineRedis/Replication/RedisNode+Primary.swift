@@ -83,9 +83,9 @@ extension RedisNode {
         disklessSyncScheduled = false
         let waiting = replicas.indices.filter { replicas[$0].state == .waitBgsave }
         guard !waiting.isEmpty else { return }
-        let commands = keyspace.rewriteCommands(nowMs: unixMs(ctx))
-        let bytes = commands.reduce(0) { $0 + Int(respArrayByteCount($1)) }
-        let payload = RDBPayload(commands: commands, replid: replid, offset: masterReplOffset, byteCount: bytes)
+        let file = RDBFile(keyspace: keyspace, replication: RDBFile.ReplicationInfo(replid: replid, offset: masterReplOffset),
+                           savedAtUnixSeconds: unixMs(ctx) / 1000)
+        let payload = RDBPayload(rdb: file.encoded(), replid: replid, offset: masterReplOffset)
         for i in waiting {
             ctx.send(.reply(.simpleString("FULLRESYNC \(replid) \(masterReplOffset)")), to: replicas[i].node)
             ctx.send(.rdbPayload(payload), to: replicas[i].node)

@@ -114,9 +114,14 @@ extension RedisNode {
     /// start a fresh backlog, tell sub-replicas to resync, and ACK at once (which puts a
     /// diskless replica online).
     func loadRDBPayload(_ payload: RDBPayload, _ ctx: NodeContext<RedisMessage>) {
+        let file: RDBFile
+        do { file = try RDBFile.decode(payload.rdb, path: "the RDB from \(masterLink!.host)") } catch {
+            ctx.probe("redis.rdb-load-failed")
+            cancelHandshake(ctx, reason: "Failed trying to load the MASTER synchronization DB from socket: \(error)")
+            return
+        }
         keyspace = RedisKeyspace()
-        let now = unixMs(ctx)
-        for cmd in payload.commands { RedisCommands.applyPropagated(cmd, to: &keyspace, nowMs: now) }
+        for e in file.entries { load(e) }  // a replica keeps expired keys for its primary to expire
         replid = payload.replid
         replid2 = RedisNode.zeroReplid
         secondReplOffset = -1
@@ -128,7 +133,7 @@ extension RedisNode {
         masterLink!.lastInteraction = ctx.now
         masterLink!.downSince = nil
         persistAfterFullSync(payload, ctx)
-        ctx.note("MASTER <-> REPLICA sync: Finished with success (\(payload.commands.count) commands)")
+        ctx.note("MASTER <-> REPLICA sync: Finished with success (\(file.entries.count) keys)")
         sendAck(ctx)
     }
 
