@@ -176,9 +176,10 @@ final class RealRedisServer {
     let pid: pid_t
     let connection: RedisTestConnection
     let directory: URL
+    let port: Int
 
-    init(pid: pid_t, connection: RedisTestConnection, directory: URL) {
-        self.pid = pid; self.connection = connection; self.directory = directory
+    init(pid: pid_t, connection: RedisTestConnection, directory: URL, port: Int) {
+        self.pid = pid; self.connection = connection; self.directory = directory; self.port = port
     }
 
     static func executable() -> String? {
@@ -236,8 +237,9 @@ final class RealRedisServer {
 
     /// Starts a server on a free port of 17400-17499, or returns nil (with a printed reason)
     /// when redis-server is not installed. `prepare` may put files in its `dir` first (a
-    /// dump.rdb to load).
-    static func start(prepare: (URL) throws -> Void = { _ in }) throws -> RealRedisServer? {
+    /// dump.rdb to load). With `configFile`, the server starts on that redis.conf (written to
+    /// its `dir`) and only bind, port, dir and logging come from the command line.
+    static func start(configFile: String? = nil, prepare: (URL) throws -> Void = { _ in }) throws -> RealRedisServer? {
         guard let binary = executable() else {
             print("DifferentialRedisServerTests: skipped, redis-server is not installed (apt-get install redis-server)")
             return nil
@@ -247,9 +249,17 @@ final class RealRedisServer {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-redis-diff-\(getpid())-\(port)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try prepare(dir)
-            guard let pid = spawn([binary, "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no",
-                                   "--dir", dir.path, "--daemonize", "no", "--enable-debug-command", "local",
-                                   "--logfile", dir.appendingPathComponent("redis.log").path]) else { continue }
+            var arguments = [binary]
+            if let text = configFile {
+                let conf = dir.appendingPathComponent("redis.conf")
+                try text.write(to: conf, atomically: true, encoding: .utf8)
+                arguments += [conf.path]
+            } else {
+                arguments += ["--save", "", "--appendonly", "no"]
+            }
+            arguments += ["--bind", "127.0.0.1", "--port", String(port), "--dir", dir.path, "--daemonize", "no",
+                          "--enable-debug-command", "local", "--logfile", dir.appendingPathComponent("redis.log").path]
+            guard let pid = spawn(arguments) else { continue }
             for _ in 0..<150 {
                 if !isRunning(pid) { break }
                 if let c = RedisTestConnection(port: UInt16(port)) {
@@ -257,7 +267,7 @@ final class RealRedisServer {
                     // and exits): only a server whose dir is ours is ours.
                     let dirReply = try? c.send(["CONFIG", "GET", "dir"].map { Array($0.utf8) })
                     if let reply = dirReply, String(decoding: reply, as: UTF8.self).contains(dir.lastPathComponent) {
-                        return RealRedisServer(pid: pid, connection: c, directory: dir)
+                        return RealRedisServer(pid: pid, connection: c, directory: dir, port: port)
                     }
                     c.close()
                 }

@@ -31,8 +31,7 @@ extension RedisNode {
             }
             return .some(.array(replies))
         case "config":
-            // CONFIG REWRITE: the model's configuration is already "on disk".
-            return .some(argv.word(1) == "rewrite" ? .simpleString("OK") : .error("ERR unknown subcommand '\(argv.text(1))'. Try CONFIG HELP."))
+            return .some(argv.word(1) == "rewrite" ? configRewrite(ctx) : .error("ERR unknown subcommand '\(argv.text(1))'. Try CONFIG HELP."))
         case "client":
             if argv.word(1) == "kill", argv.word(2) == "type", argv.word(3) == "normal" {
                 let replicaNodes = replicas.map(\.node)

@@ -19,8 +19,9 @@ public final class RedisNode: SimActor {
     let host: String
     let book: RedisAddressBook
     let dataDir: RedisDataDir?
-    /// The `replicaof` line of redis.conf: where the node replicates from at boot.
-    let configuredMaster: (host: String, port: Int)?
+    /// The `replicaof` line of redis.conf: where the node replicates from at boot. The
+    /// constructor's value until CONFIG REWRITE has written a redis.conf to the data directory.
+    var configuredMaster: (host: String, port: Int)?
 
     /// `run_id`: 40 hex characters, new at every start.
     public internal(set) var runID = ""
@@ -120,6 +121,7 @@ public final class RedisNode: SimActor {
     func boot(_ ctx: NodeContext<RedisMessage>) {
         runID = RedisNode.randomHex40(&ctx.random)
         replid = RedisNode.randomHex40(&ctx.random)
+        loadConfigFileAtBoot(ctx)
         loadDataAtBoot(ctx)
         lastSave = ctx.now; lastFsync = ctx.now
         noReplicasSince = ctx.now

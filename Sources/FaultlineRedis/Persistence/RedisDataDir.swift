@@ -15,6 +15,13 @@ public final class RedisDataDir {
     /// Where a save writes before the rename: rdbSave's `temp-<pid>.rdb`, with the pid of the
     /// BGSAVE child, which the model does not have.
     public var rdbTemporaryPath: String { DiskPath.join(directory, "temp-0.rdb") }
+    /// The node's redis.conf, which CONFIG REWRITE replaces. Real deployments keep it
+    /// wherever redis-server was pointed at (often /etc/redis); the model keeps it on the
+    /// node's own disk, next to its data, so it survives a crash as the real one does.
+    public var confPath: String { DiskPath.join(directory, "redis.conf") }
+    /// rewriteConfigOverwriteFile writes a mkstemp file `redis.conf.XXXXXX` beside it,
+    /// fsyncs it and renames it over; the model gives that file a fixed name.
+    public var confTemporaryPath: String { DiskPath.join(directory, "redis.conf.tmp") }
 
     public init(disk: SimDisk) { self.disk = disk }
     /// A healthy disk drawing its latencies from the stream `disk/<name>` of `seed`.
