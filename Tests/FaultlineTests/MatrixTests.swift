@@ -18,6 +18,22 @@ import Testing
         if case .array(let a)? = json["cells"] { #expect(a.count == cells.count) } else { Issue.record("cells") }
     }
 
+    /// The worker protocol: a run's line reads back as the same sample, and samples summed
+    /// in any order give the same table.
+    @Test func workerLinesCarryEachRunAndTheTableIgnoresTheirOrder() throws {
+        let adapter = PrimaryBackupSystem()
+        let plans = Matrix.plans(adapter, duration: .seconds(6))
+        let runs = Matrix.runs(cells: plans.count, seeds: 2, start: 5)
+        #expect(runs.count == plans.count * 2 && runs.first! == (0, 5) && runs.last! == (plans.count - 1, 6))
+        let samples = try runs.map { try Matrix.sample(plans, cell: $0.cell, seed: $0.seed) }
+        for s in samples { #expect(MatrixCommand.sample(line: MatrixCommand.line(s)) == s) }
+        #expect(MatrixCommand.sample(line: "{\"cell\": 1}") == nil)
+        let forward = Matrix.markdown(Matrix.cells(plans, samples: samples, seeds: 2), system: adapter.name)
+        let backward = Matrix.markdown(Matrix.cells(plans, samples: samples.reversed(), seeds: 2), system: adapter.name)
+        #expect(forward == backward)
+        #expect(forward == Matrix.markdown(try Matrix.run(adapter, seeds: 2, start: 5, duration: .seconds(6)), system: adapter.name))
+    }
+
     @Test func matrixOfAnUnknownSystemIsAUsageError() {
         let r = TestSupport.cli(["matrix", "cassandra"])
         #expect(r.code == ExitCode.usage)

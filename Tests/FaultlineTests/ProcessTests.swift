@@ -53,4 +53,17 @@ import Testing
         #expect(h1 != nil && h1 == h2)
         #expect(one.code == two.code)
     }
+
+    @Test func matrixOverThreeWorkerProcessesPrintsTheSameTableAsOne() throws {
+        guard let exe = TestSupport.executable else {
+            print("skipping: no built faultline executable beside the test binary"); return
+        }
+        let args = ["matrix", "primary-backup", "--seeds", "2", "--duration", "6s", "--json"]
+        let one = try TestSupport.spawn(exe, args + ["--jobs", "1"])
+        let three = try TestSupport.spawn(exe, args + ["--jobs", "3"])
+        #expect(one.code == 0 && three.code == 0)
+        let cells = try JSONValue.parse(Data(one.out.utf8), file: "one")["cells"]
+        let cellsOfThree = try JSONValue.parse(Data(three.out.utf8), file: "three")["cells"]
+        #expect(cells != nil && cells == cellsOfThree)
+    }
 }

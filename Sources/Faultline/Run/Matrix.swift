@@ -33,9 +33,29 @@ public enum Matrix {
         public var violations: [(check: String, seeds: Int)]
     }
 
-    public static func run(_ adapter: any SystemAdapter, seeds: Int, start: UInt64 = 1, duration: SimDuration? = nil) throws -> [Cell] {
+    /// One cell of the table before it runs: a preset, a fault family, the scenario.
+    public struct Plan: Sendable {
+        public var preset: String
+        public var family: String
+        public var scenario: Scenario
+        /// The checks counted, convergence last.
+        public var checks: [String] { scenario.checks + ["convergence"] }
+    }
+
+    /// One run of one cell: what it adds to the cell's availability and violation counts.
+    public struct Sample: Sendable, Equatable {
+        public var cell: Int
+        public var seed: UInt64
+        public var ok: Int
+        public var all: Int
+        /// Per check of the cell's plan, in order: did it fail in this run?
+        public var violated: [Bool]
+    }
+
+    /// The cells in table order: every preset, every family.
+    public static func plans(_ adapter: any SystemAdapter, duration: SimDuration? = nil) -> [Plan] {
         let timing = adapter.matrixTiming
-        var cells: [Cell] = []
+        var plans: [Plan] = []
         for preset in adapter.presets {
             for family in families {
                 var s = Scenario(name: "\(adapter.name)-\(preset.name)-\(family.name)", system: adapter.name, preset: preset.name)
@@ -50,20 +70,45 @@ public enum Matrix {
                 }
                 s.checks = adapter.defaultChecks
                 s.expect = adapter.defaultChecks.map { ($0, .any) } + [("convergence", .any)]
-                var okSum = 0, all = 0
-                var counts = Array(repeating: 0, count: s.checks.count + 1)
-                for k in 0..<seeds {
-                    let r = try ScenarioRunner.run(s, seed: start + UInt64(k))
-                    let c = r.operationCounts
-                    okSum += c.ok; all += c.ok + c.fail + c.info
-                    for (i, name) in (s.checks + ["convergence"]).enumerated() where r.check(name)?.passed == false { counts[i] += 1 }
-                }
-                cells.append(Cell(preset: preset.name, family: family.name, seeds: seeds,
-                                  availability: all == 0 ? 0 : Double(okSum) / Double(all),
-                                  violations: zip(s.checks + ["convergence"], counts).map { ($0, $1) }))
+                plans.append(Plan(preset: preset.name, family: family.name, scenario: s))
             }
         }
-        return cells
+        return plans
+    }
+
+    /// Runs cell `cell` of `plans` with `seed`.
+    public static func sample(_ plans: [Plan], cell: Int, seed: UInt64) throws -> Sample {
+        let plan = plans[cell]
+        let r = try ScenarioRunner.run(plan.scenario, seed: seed)
+        let c = r.operationCounts
+        return Sample(cell: cell, seed: seed, ok: c.ok, all: c.ok + c.fail + c.info,
+                      violated: plan.checks.map { r.check($0)?.passed == false })
+    }
+
+    /// Every (cell, seed) run, numbered so that worker `k` of `j` takes the runs whose
+    /// number is `k` modulo `j`: cells differ in cost, so interleaving keeps workers even.
+    public static func runs(cells: Int, seeds: Int, start: UInt64) -> [(cell: Int, seed: UInt64)] {
+        (0..<cells).flatMap { cell in (0..<seeds).map { (cell, start + UInt64($0)) } }
+    }
+
+    /// The table from its samples (any order: the sums do not depend on it).
+    public static func cells(_ plans: [Plan], samples: [Sample], seeds: Int) -> [Cell] {
+        plans.enumerated().map { index, plan in
+            let mine = samples.filter { $0.cell == index }
+            assert(mine.count == seeds, "every seed of every cell ran once")
+            let ok = mine.reduce(0) { $0 + $1.ok }, all = mine.reduce(0) { $0 + $1.all }
+            let counts = plan.checks.indices.map { i in mine.filter { $0.violated[i] }.count }
+            return Cell(preset: plan.preset, family: plan.family, seeds: seeds,
+                        availability: all == 0 ? 0 : Double(ok) / Double(all),
+                        violations: zip(plan.checks, counts).map { ($0, $1) })
+        }
+    }
+
+    /// The whole table in this process.
+    public static func run(_ adapter: any SystemAdapter, seeds: Int, start: UInt64 = 1, duration: SimDuration? = nil) throws -> [Cell] {
+        let plans = plans(adapter, duration: duration)
+        let samples = try runs(cells: plans.count, seeds: seeds, start: start).map { try sample(plans, cell: $0.cell, seed: $0.seed) }
+        return cells(plans, samples: samples, seeds: seeds)
     }
 
     public static func markdown(_ cells: [Cell], system: String) -> String {
