@@ -57,11 +57,14 @@ import Testing
         settings.replicaPriorities = [100, 50]      // redis-3 is preferred
         let c = RedisCluster(seed: 11, settings: settings)
         c.addStandardInvariants()
+        #expect(try Self.conf(c.dataDirs[0]) == "# redis.conf as the cluster was provisioned\nsave 3600 1\nsave 300 100\nsave 60 10000\n")
+        #expect(try Self.conf(c.dataDirs[2]).hasSuffix("replica-priority 50\nreplicaof redis-1 6379\n"), "provisioned as a replica")
         c.sim.run(until: SimTime.zero + .seconds(30))
         c.sim.crash(c.servers[0])
         c.sim.run(for: .seconds(30))
         let promoted = c.servers[2], fellow = c.servers[1]
         for s in c.sentinels { #expect(c.sentinel(s)!.currentMasterNode == promoted) }
+        #expect(try Self.conf(c.dataDirs[2]).hasPrefix(RedisConfFile.rewriteHeader))
         #expect(try !Self.conf(c.dataDirs[2]).contains("replicaof"), "SLAVEOF NO ONE removed the line")
         #expect(try Self.conf(c.dataDirs[1]).contains("replicaof redis-3 6379\n"))
 

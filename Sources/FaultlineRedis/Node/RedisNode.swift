@@ -19,8 +19,8 @@ public final class RedisNode: SimActor {
     let host: String
     let book: RedisAddressBook
     let dataDir: RedisDataDir?
-    /// The `replicaof` line of redis.conf: where the node replicates from at boot. The
-    /// constructor's value until CONFIG REWRITE has written a redis.conf to the data directory.
+    /// The `replicaof` line of redis.conf: where the node replicates from at boot. Read from
+    /// the data directory's redis.conf when it has one; the constructor's value otherwise.
     var configuredMaster: (host: String, port: Int)?
 
     /// `run_id`: 40 hex characters, new at every start.

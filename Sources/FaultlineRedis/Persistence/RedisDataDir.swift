@@ -29,6 +29,23 @@ public final class RedisDataDir {
         self.init(disk: SimDisk(random: SeededRandom(seed: seed, stream: "disk/" + name), faults: faults))
     }
 
+    /// Provisioning: puts the redis.conf a deployment starts from (the node's settings and,
+    /// on a replica, its `replicaof`) on the disk before the run, durable and untouched by
+    /// the disk's fault model, which applies from the first boot on. redis.conf holds whole
+    /// seconds, as Redis does: a setting with a fraction of a second would not survive it.
+    public func install(_ conf: RedisConfFile) {
+        assert((try? RedisConfFile.parse(conf.rendered(), path: confPath)) == conf, "the settings fit redis.conf")
+        let faults = disk.faults
+        disk.faults = .none
+        defer { disk.faults = faults }
+        do {
+            let file = try CheckpointFile.open(disk: disk, path: confPath, temporaryPath: confTemporaryPath, framing: .raw)
+            try file.writeNow(Array(conf.rendered(header: "# redis.conf as the cluster was provisioned").utf8))
+        } catch {
+            preconditionFailure("a fault-free disk takes redis.conf: \(error)")
+        }
+    }
+
     /// The process died: unsynced data is gone.
     public func crash() { disk.crash() }
 }

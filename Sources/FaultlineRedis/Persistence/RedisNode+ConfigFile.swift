@@ -22,9 +22,9 @@ extension RedisNode {
         return .simpleString("OK")
     }
 
-    /// loadServerConfig: a redis.conf written by an earlier CONFIG REWRITE decides the
-    /// settings and the `replicaof` of this start; without one the node starts as it was
-    /// built. Real Redis exits on a config file it cannot read; the model notes the fatal
+    /// loadServerConfig: the redis.conf on the node's disk (the one the cluster was
+    /// provisioned with, or what a CONFIG REWRITE left) decides the settings and the
+    /// `replicaof` of this start; without one the node starts as it was built. Real Redis exits on a config file it cannot read; the model notes the fatal
     /// error and keeps the settings it was built with (as it does for a DB it cannot load).
     func loadConfigFileAtBoot(_ ctx: NodeContext<RedisMessage>) {
         guard let dir = dataDir, dir.disk.exists(dir.confPath) else { return }

@@ -85,6 +85,7 @@ public final class RedisCluster {
             if i > 0, i - 1 < settings.replicaPriorities.count { config.replicaPriority = settings.replicaPriorities[i - 1] }
             let dir = dataDirs[i]
             let replicaOf: (host: String, port: Int)? = i == 0 ? nil : primary
+            dir.install(RedisConfFile(config: config, replicaOf: replicaOf.map { .init(host: $0.host, port: $0.port) }))
             servers.append(sim.addNode(name: name, make: { _ in
                 RedisNode(host: name, config: config, book: book, dataDir: dir, replicaOf: replicaOf)
             }, onCrash: { _ in dir.crash() }))
