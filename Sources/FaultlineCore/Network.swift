@@ -26,6 +26,14 @@ public struct Network: Sendable {
     /// handled the end stays dead, so no new connection can start behind the old socket's
     /// back (which would let the peer see a stream with a hole in the middle).
     @usableFromInline var noticePending: [Bool] = []
+    /// Per directed end: `from`'s connect to `to` hangs (its SYN went nowhere) while the
+    /// kernel retransmits the SYN; what the end sends meanwhile waits in its buffer.
+    @usableFromInline var connecting: [Bool] = []
+    /// Per directed end: which connect attempt a retransmission belongs to, so the timers of
+    /// an attempt its owner gave up on are recognised and ignored.
+    @usableFromInline var connectToken: [UInt32] = []
+    /// Per directed end: when its hung connect sent the first SYN.
+    @usableFromInline var connectStart: [SimTime] = []
 
     public init(defaultLatency: LatencyModel = .lan, datagramFaults: DatagramFaults = .none) {
         self.defaultLatency = defaultLatency
@@ -48,6 +56,9 @@ public struct Network: Sendable {
         open = grow(open, false)
         endDead = grow(endDead, false)
         noticePending = grow(noticePending, false)
+        connecting = grow(connecting, false)
+        connectToken = grow(connectToken, 0)
+        connectStart = grow(connectStart, .zero)
         nodeCount = n
     }
 

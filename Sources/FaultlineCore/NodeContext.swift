@@ -50,6 +50,15 @@ public final class NodeContext<Message: SimMessage> {
     /// Cancels a timer; cancelling one that fired or was cancelled already does nothing.
     @inlinable public func cancelTimer(_ id: TimerID) { sim.cancelTimer(node: node, id) }
 
+    /// How long this process lets a connect hang before giving up on it, as a connect call
+    /// with a timeout does (ZooKeeper's cnxTimeout, a client's connect timeout): the end then
+    /// hears `.disconnected`. nil leaves it to the kernel: ETIMEDOUT after 127 s of SYN
+    /// retransmissions. Set at boot; a crash forgets it.
+    public func setConnectTimeout(_ timeout: SimDuration?) {
+        precondition(timeout.map { $0 > .zero } ?? true, "a connect timeout is positive")
+        sim.nodes[node.index].connectTimeout = timeout
+    }
+
     /// Marks a rare path as reached.
     public func probe(_ name: String) { sim.coverage.hit(name) }
     /// Adds a note to the trace (and its hash): a role change, a decision worth seeing.

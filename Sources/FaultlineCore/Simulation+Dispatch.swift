@@ -52,6 +52,9 @@ extension Simulation {
             network.endDead[l] = false
             deliver(.disconnected, to: node, from: peer, message: nil, .disconnected(peer: peer))
 
+        case .synRetransmit(let from, let to, let step, let token):
+            synRetransmitted(from, to, step: step, token: token)
+
         case .control(let index):
             guard let control = controls[index] else { return }
             controls[index] = nil

@@ -6,11 +6,40 @@
 /// told); a crash or a close reaches the other end as `.disconnected` (the kernel's FIN or
 /// RST); a send on a dead socket after the partition healed draws an RST, so the sender
 /// hears `.disconnected` then. Connecting to a crashed process is refused the same way.
+///
+/// A connect across a cut hangs as Linux's does: the SYN is retransmitted 1, 3, 7, 15, 31
+/// and 63 s after the first (tcp_syn_retries 6, initial RTO 1 s) and the connect fails with
+/// ETIMEDOUT at 127 s. The first retransmission after the heal connects, and what the end
+/// sent meanwhile (a client library's output buffer) follows in order, unless the end gave
+/// up first (`disconnect`) or crashed.
 extension Simulation {
+    /// When the kernel retransmits the SYN of a hung connect, after the first; it gives up
+    /// (ETIMEDOUT) at `synGiveUp`.
+    static var synRetransmissions: [SimDuration] { [1, 3, 7, 15, 31, 63].map { SimDuration.seconds($0) } }
+    static var synGiveUp: SimDuration { .seconds(127) }
+
+    /// When step `step` of a hung connect by `a` happens, counted from its first SYN: the
+    /// retransmissions before the give-up, then the give-up itself (the kernel's, or the
+    /// process's connect timeout if shorter). Returns nil past the give-up.
+    func hungConnectStep(_ step: Int, of a: NodeID) -> (after: SimDuration, givesUp: Bool)? {
+        let giveUp = min(Self.synGiveUp, nodes[a.index].connectTimeout ?? Self.synGiveUp)
+        let retransmissions = Self.synRetransmissions.prefix { $0 < giveUp }
+        if step < retransmissions.count { return (retransmissions[step], false) }
+        return step == retransmissions.count ? (giveUp, true) : nil
+    }
+
+    @usableFromInline static func connectBufferKey(_ a: NodeID, _ b: NodeID) -> UInt64 {
+        UInt64(UInt32(truncatingIfNeeded: a.index)) << 32 | UInt64(UInt32(truncatingIfNeeded: b.index))
+    }
+
     @inlinable func send(_ message: Message, from a: NodeID, to b: NodeID) {
         precondition(a != b, "a node does not send to itself over the network")
         if nodes[a.index].status == .crashed { return }
         let l = network.link(a, b), p = network.pair(a, b)
+        if network.connecting[l] {
+            connectBuffers[Self.connectBufferKey(a, b), default: []].append(message)
+            return
+        }
         if network.endDead[l] {
             _messagesLost &+= 1
             // Healed: the peer's kernel answers the stale socket's segment with an RST.
@@ -21,8 +50,9 @@ extension Simulation {
         }
         if !network.open[p] {
             guard network.canConnect(a, b) else {
-                // The SYN goes nowhere: the connect hangs until the sender's own timeout.
-                network.endDead[l] = true; _messagesLost &+= 1; return
+                // The SYN goes nowhere: the connect hangs, retransmitting.
+                startHungConnect(a, b, message)
+                return
             }
             if nodes[b.index].status == .crashed {
                 // Refused; the socket stays unusable until the sender has heard so.
@@ -60,7 +90,50 @@ extension Simulation {
         }
     }
 
+    @usableFromInline func startHungConnect(_ a: NodeID, _ b: NodeID, _ message: Message) {
+        let l = network.link(a, b)
+        network.connecting[l] = true
+        network.connectToken[l] &+= 1
+        network.connectStart[l] = now
+        connectBuffers[Self.connectBufferKey(a, b)] = [message]
+        scheduleHungConnectStep(0, a, b)
+    }
+
+    func scheduleHungConnectStep(_ step: Int, _ a: NodeID, _ b: NodeID) {
+        let l = network.link(a, b)
+        guard let next = hungConnectStep(step, of: a) else { return }
+        queue.push(.synRetransmit(from: a, to: b, step: step, token: network.connectToken[l]), at: network.connectStart[l] + next.after)
+    }
+
+    /// Ends a hung connect; returns what waited in its buffer.
+    func endHungConnect(_ a: NodeID, _ b: NodeID) -> [Message] {
+        let l = network.link(a, b)
+        guard network.connecting[l] else { return [] }
+        network.connecting[l] = false
+        network.connectToken[l] &+= 1
+        return connectBuffers.removeValue(forKey: Self.connectBufferKey(a, b)) ?? []
+    }
+
+    /// A step of a hung connect: a retransmission that finds the way open connects (or
+    /// meets the peer kernel's refusal) and sends the buffer; one that does not waits for the
+    /// next; the give-up fails the connect and the end hears `.disconnected`.
+    @usableFromInline func synRetransmitted(_ a: NodeID, _ b: NodeID, step: Int, token: UInt32) {
+        let l = network.link(a, b)
+        guard network.connecting[l], network.connectToken[l] == token, let current = hungConnectStep(step, of: a) else { return }
+        if !current.givesUp {
+            if network.canConnect(a, b) {
+                for message in endHungConnect(a, b) { send(message, from: a, to: b) }
+            } else {
+                scheduleHungConnectStep(step + 1, a, b)
+            }
+            return
+        }
+        _messagesLost &+= UInt64(endHungConnect(a, b).count)
+        notifyDisconnected(a, peer: b, after: .zero)
+    }
+
     func disconnect(_ a: NodeID, from b: NodeID) {
+        _messagesLost &+= UInt64(endHungConnect(a, b).count)
         let p = network.pair(a, b)
         // Closing its own socket is how an end gives up on it: any notice still on its
         // way about that socket is moot.
@@ -71,7 +144,8 @@ extension Simulation {
     }
 
     func hasConnection(_ a: NodeID, to b: NodeID) -> Bool {
-        network.open[network.pair(a, b)] || network.endDead[network.link(a, b)]
+        let l = network.link(a, b)
+        return network.open[network.pair(a, b)] || network.endDead[l] || network.connecting[l]
     }
 
     /// Closes an open connection; `survivor` hears of it if the FIN can reach it.

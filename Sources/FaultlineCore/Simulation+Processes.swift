@@ -11,7 +11,9 @@ extension Simulation {
         nodes[node.index].incarnation &+= 1
         nodes[node.index].timers = [:]
         nodes[node.index].deferred = []
+        nodes[node.index].connectTimeout = nil
         for peer in allNodes where peer != node {
+            _messagesLost &+= UInt64(endHungConnect(node, peer).count)
             network.endDead[network.link(node, peer)] = false
             network.noticePending[network.link(node, peer)] = false
             if network.open[network.pair(node, peer)] { closeConnection(node, peer, reaching: peer) }

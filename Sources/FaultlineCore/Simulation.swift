@@ -31,6 +31,9 @@ public final class Simulation<Message: SimMessage> {
     @inlinable public var eventCount: UInt64 { _eventCount }
     /// Messages the network lost: dead connections, cut links, datagram drops.
     @usableFromInline var _messagesLost: UInt64 = 0
+    /// What each end sent while its connect hung, by `ConnectBuffers.key`; read and written
+    /// by key only, never iterated.
+    @usableFromInline var connectBuffers: [UInt64: [Message]] = [:]
     @inlinable public var messagesLost: UInt64 { _messagesLost }
     public var sink: TraceSink?
     /// A checkpoint hash goes to the sink after every this many events.
@@ -187,6 +190,8 @@ public enum NodeStatus: Sendable, Equatable {
     @usableFromInline var timers: [UInt64: TimerEntry<Message>] = [:]
     /// Events that arrived while paused, handled in order at resume.
     @usableFromInline var deferred: [PendingEvent<Message>] = []
+    /// The process's connect timeout (nil: the kernel's SYN retries decide).
+    @usableFromInline var connectTimeout: SimDuration?
 
     init(name: String, make: @escaping (NodeID) -> any SimActor<Message>, onCrash: ((NodeID) -> Void)?) {
         self.name = name; self.make = make; self.onCrash = onCrash
@@ -219,5 +224,7 @@ public enum NodeStatus: Sendable, Equatable {
     case datagram(from: NodeID, to: NodeID, message: Message)
     case timer(NodeID, TimerID, incarnation: UInt32, epoch: UInt32)
     case disconnected(NodeID, peer: NodeID, incarnation: UInt32)
+    /// Step `step` of a hung connect from `from`: a SYN retransmission, or the give-up.
+    case synRetransmit(from: NodeID, to: NodeID, step: Int, token: UInt32)
     case control(Int)
 }

@@ -172,3 +172,89 @@ import Testing
         #expect(sim.recorder(n[1]).disconnects.map(\.peer) == [n[0]])
     }
 }
+
+/// A connect across a cut hangs as Linux's does: SYN retransmissions 1, 3, 7, 15, 31 and
+/// 63 s after the first, ETIMEDOUT at 127 s.
+@Suite struct HungConnectTests {
+    @Test func aConnectDuringAPartitionCompletesAtTheFirstSYNRetransmissionAfterTheHeal() {
+        let (sim, n, _) = makeRecordingSimulation()
+        sim.start()
+        sim.cutBoth(n[0], n[1])
+        sim.schedule(at: .milliseconds(100), "connect and write") { s in
+            for i in 0..<3 { s.context(n[0]).send(.data(i), to: n[1]) }
+        }
+        sim.schedule(at: .milliseconds(2_000), "heal") { s in s.heal() }
+        sim.run(until: .milliseconds(3_000))
+        #expect(sim.recorder(n[1]).received.isEmpty, "the retransmission at 1.1 s met the cut, the next is due at 3.1 s")
+        #expect(sim.context(n[0]).hasConnection(to: n[1]), "the connecting socket is the end's")
+        sim.run(until: .seconds(4))
+        let got = sim.recorder(n[1]).received
+        #expect(got.map(\.message) == [.data(0), .data(1), .data(2)], "the buffer follows in order")
+        #expect(got.allSatisfy { $0.time == .milliseconds(3_110) }, "SYN at 3.1 s plus the 10 ms link")
+        #expect(sim.recorder(n[0]).disconnects.isEmpty)
+    }
+
+    @Test func aConnectThatNeverGetsThroughFailsAfter127Seconds() {
+        let (sim, n, _) = makeRecordingSimulation()
+        sim.start()
+        sim.isolate(n[1])
+        sim.schedule(at: .seconds(1), "connect") { s in s.context(n[0]).send(.data(1), to: n[1]) }
+        sim.run(until: .seconds(127))
+        #expect(sim.recorder(n[0]).disconnects.isEmpty)
+        sim.run(until: .seconds(200))
+        #expect(sim.recorder(n[0]).disconnects.map(\.time) == [.seconds(128)], "ETIMEDOUT")
+        #expect(sim.messagesLost == 1)
+        sim.heal()
+        sim.schedule(at: sim.now, "again") { s in s.context(n[0]).send(.data(2), to: n[1]) }
+        sim.run(for: .seconds(1))
+        #expect(sim.recorder(n[1]).received.map(\.message) == [.data(2)])
+    }
+
+    @Test func aProcessConnectTimeoutGivesUpBeforeTheKernelDoes() {
+        let (sim, n, _) = makeRecordingSimulation(count: 3)
+        sim.start()
+        sim.isolate(n[1])
+        sim.cutBoth(n[2], n[0])
+        sim.schedule(at: .seconds(1), "connect with a 5 s timeout") { s in
+            s.context(n[0]).setConnectTimeout(.seconds(5))
+            s.context(n[0]).send(.data(1), to: n[1])
+            s.context(n[0]).send(.data(2), to: n[2])
+        }
+        // The 3 s retransmission (at 4 s) still makes it to n[2] once that cut heals.
+        sim.schedule(at: .milliseconds(3_500), "heal n[2]") { s in s.heal(n[2], n[0]) }
+        sim.run(until: .seconds(20))
+        #expect(sim.recorder(n[2]).received.map(\.message) == [.data(2)])
+        #expect(sim.recorder(n[2]).received.first?.time == .milliseconds(4_010))
+        #expect(sim.recorder(n[0]).disconnects.map(\.time) == [.seconds(6)], "only n[1]'s connect timed out")
+        #expect(sim.recorder(n[0]).disconnects.map(\.peer) == [n[1]])
+    }
+
+    @Test func anEndThatGivesUpOrCrashesTakesItsBufferWithIt() {
+        let (sim, n, _) = makeRecordingSimulation(count: 3)
+        sim.start()
+        sim.isolate(n[1])
+        sim.schedule(at: .milliseconds(10), "two connects") { s in
+            s.context(n[0]).send(.data(1), to: n[1])
+            s.context(n[2]).send(.data(2), to: n[1])
+        }
+        sim.schedule(at: .milliseconds(500), "give up, crash") { s in
+            s.context(n[0]).disconnect(from: n[1])
+            s.crash(n[2])
+        }
+        sim.schedule(at: .milliseconds(600), "heal") { s in s.heal() }
+        sim.run(until: .seconds(10))
+        #expect(sim.recorder(n[1]).received.isEmpty)
+        #expect(sim.recorder(n[0]).disconnects.isEmpty, "closing your own socket brings no notice")
+        #expect(sim.messagesLost == 2)
+    }
+
+    @Test func aRetransmissionThatReachesACrashedPeerIsRefused() {
+        let (sim, n, _) = makeRecordingSimulation()
+        sim.start()
+        sim.cutBoth(n[0], n[1])
+        sim.schedule(at: .milliseconds(10), "connect") { s in s.context(n[0]).send(.data(1), to: n[1]) }
+        sim.schedule(at: .milliseconds(500), "crash, heal") { s in s.crash(n[1]); s.heal() }
+        sim.run(until: .seconds(2))
+        #expect(sim.recorder(n[0]).disconnects.map(\.time) == [.milliseconds(1_030)], "RST one round trip after the SYN")
+    }
+}

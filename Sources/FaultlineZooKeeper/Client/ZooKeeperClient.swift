@@ -93,6 +93,7 @@ public final class ZooKeeperClient: SimActor {
             // The connect string is shuffled (StaticHostProvider).
             serverOrder = servers
             ctx.random.shuffle(&serverOrder)
+            ctx.setConnectTimeout(connectTimeout)
             startConnect(delay: .zero)
         case .message(let m, let from):
             guard from == currentServer else { return }

@@ -85,6 +85,11 @@ public final class QuorumPeer: SimActor {
     /// The sid this learner follows.
     public var followedLeader: Int64? { learner?.leaderSid }
 
+    /// `zookeeper.cnxTimeout` (5000 ms): QuorumCnxManager's connect timeout for the election
+    /// connections. The model's servers share one connection per pair, so it bounds every
+    /// connect a server makes (Learner.connectToLeader allows initLimit ticks, longer).
+    static let cnxTimeout = SimDuration.milliseconds(5000)
+
     /// Why this process refused to start (its files did not load); it then handles nothing.
     public internal(set) var halted: String?
 
@@ -101,6 +106,7 @@ public final class QuorumPeer: SimActor {
                 ctx.note("unable to load database on disk: \(problem)")
                 return
             }
+            ctx.setConnectTimeout(QuorumPeer.cnxTimeout)
             lookForLeader(ctx)
         case .message(let m, let from):
             receive(m, from: from, ctx)
