@@ -26,6 +26,25 @@ import FaultlineCore
         #expect(rig.node(r).keyspace.count == 200)
     }
 
+    /// A replica that starts (or is told REPLICAOF) while cut from its primary: its connect
+    /// hangs, and the kernel's next SYN retransmission after the heal gets it through, well
+    /// before repl-timeout (60 s) would have made it give up and start over.
+    @Test func aReplicaWhoseConnectHungSyncsSoonAfterThePartitionHeals() {
+        let rig = ReplicationRig(seed: 4, script: writes(50), interval: .milliseconds(50))
+        let r = rig.replicas[0]
+        rig.sim.cutBoth(rig.primary, r)
+        rig.sim.run(until: SimTime.zero + .seconds(10))
+        #expect(rig.node(r).masterLink?.state == .receivePong, "the PING waits behind the hung connect")
+        rig.sim.heal()
+        // SYNs at 1, 3, 7 s met the cut; the one at 15 s connects, then the diskless delay (5 s).
+        rig.sim.run(until: SimTime.zero + .seconds(14))
+        #expect(rig.node(r).masterLink?.state == .receivePong)
+        rig.sim.run(until: SimTime.zero + .seconds(25))
+        #expect(rig.node(r).masterLink?.state == .connected)
+        #expect(rig.node(r).keyspace.count == 50)
+        #expect(rig.sim.coverage.count("redis.full-resync") == 1)
+    }
+
     @Test func backlogOverflowForcesAFullResync() {
         var config = RedisConfig()
         config.replBacklogSize = 2_000
