@@ -245,8 +245,10 @@ final class RealRedisServer {
             return nil
         }
         let base = 17_400 + Int(getpid() % 25) * 2
-        for port in [base, base + 1, base + 50, base + 51] {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-redis-diff-\(getpid())-\(port)")
+        for port in [base, base + 1, base + 2, base + 50, base + 51, base + 52] {
+            // Tests start servers concurrently and may race for a port: the loser's server
+            // exits, and the directory, unique to this call, tells whose server answers.
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("faultline-redis-diff-\(getpid())-\(port)-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try prepare(dir)
             var arguments = [binary]
