@@ -31,10 +31,10 @@ public final class Simulation<Message: SimMessage> {
     @inlinable public var eventCount: UInt64 { _eventCount }
     /// Messages the network lost: dead connections, cut links, datagram drops.
     @usableFromInline var _messagesLost: UInt64 = 0
-    /// What each end sent while its connect hung, by `ConnectBuffers.key`; read and written
-    /// by key only, never iterated.
-    @usableFromInline var connectBuffers: [UInt64: [Message]] = [:]
     @inlinable public var messagesLost: UInt64 { _messagesLost }
+    /// What each end sent while its connect hung, by `connectBufferKey(from, to)`; read and
+    /// written by key only, never iterated.
+    @usableFromInline var connectBuffers: [UInt64: [Message]] = [:]
     public var sink: TraceSink?
     /// A checkpoint hash goes to the sink after every this many events.
     public var checkpointInterval: UInt64 = 10_000
